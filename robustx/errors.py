@@ -1,0 +1,39 @@
+"""Typed errors. The library raises these; only the CLI turns them into exit codes."""
+
+from __future__ import annotations
+
+
+class RobustxError(Exception):
+    """Base class. ``exit_code`` is what the CLI returns for it."""
+
+    exit_code = 3
+
+
+class UsageError(RobustxError):
+    """Bad arguments, unknown names, invalid configuration (exit code 2)."""
+
+    exit_code = 2
+
+
+class InputError(RobustxError):
+    """Unreadable, malformed or empty input data (exit code 2)."""
+
+    exit_code = 2
+
+
+class ProfileError(UsageError):
+    """A noise profile that does not validate."""
+
+
+class ResourceError(UsageError):
+    """A lexicon, layout or romaniser that is missing or malformed."""
+
+
+class ModelError(UsageError):
+    """A checkpoint that cannot be loaded or does not fit the task."""
+
+
+class GateFailed(RobustxError):
+    """A gate threshold was not met (exit code 1)."""
+
+    exit_code = 1

@@ -1,0 +1,1 @@
+"""Noise injection: ops (one module per family), profiles and the structure-preserving engine."""

@@ -1,0 +1,88 @@
+"""The noise-op contract and its registry.
+
+A noise op is a pure function ``fn(word, lang, rng, **params) -> str | None``:
+
+* ``word`` is the *core* of one word unit: surrounding punctuation is already split off and is
+  never passed in, and it is never empty;
+* ``lang`` is the ISO 639-1 code of the text;
+* ``rng`` is a ``numpy.random.Generator`` owned by the caller; ops never touch global state;
+* params are keyword-only arguments with defaults; a profile may set them, unknown ones are errors.
+
+It returns the new word, or ``None`` when it has nothing to offer for this word (no layout key,
+no lexicon entry, no romanisation, no confusable...). ``None`` is counted in the manifest as
+"unavailable"; returning the word unchanged counts as applied-but-unchanged. The engine rejects
+(and counts) outputs that are empty or contain whitespace, so one unit stays one unit and tags
+and answer spans stay aligned.
+
+``check(lang, params)`` runs once per language before any data is touched and raises
+:class:`~robustx.errors.ResourceError` when the op cannot serve that language at all.
+``fingerprint(params)`` returns a short hash of any external resource the params point to (a user
+lexicon file, say) so that it enters the run signature.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..registry import Registry
+
+OpFn = Callable[..., "str | None"]
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    family: str
+    fn: OpFn
+    defaults: Mapping[str, Any]
+    doc: str
+    check: Callable[[str, Mapping[str, Any]], None] | None = None
+    fingerprint: Callable[[Mapping[str, Any]], str] | None = None
+
+    def __call__(self, word: str, lang: str, rng: Any, **params: Any) -> str | None:
+        return self.fn(word, lang, rng, **params)
+
+
+OPS: Registry[Op] = Registry("noise op")
+
+
+def op(
+    name: str,
+    family: str,
+    *,
+    check: Callable[[str, Mapping[str, Any]], None] | None = None,
+    fingerprint: Callable[[Mapping[str, Any]], str] | None = None,
+) -> Callable[[OpFn], OpFn]:
+    """Register ``fn`` as noise op ``name``; its keyword-only arguments are its params."""
+
+    def deco(fn: OpFn) -> OpFn:
+        sig = inspect.signature(fn)
+        defaults = {
+            k: p.default
+            for k, p in sig.parameters.items()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+        }
+        missing = [k for k, v in defaults.items() if v is inspect.Parameter.empty]
+        if missing:
+            raise TypeError(f"op {name}: params need defaults: {missing}")
+        doc = inspect.getdoc(fn) or ""
+        OPS.add(name, Op(name, family, fn, defaults, doc.split("\n\n")[0], check, fingerprint))
+        return fn
+
+    return deco
+
+
+def load_all_ops() -> Registry[Op]:
+    """Import every op module (each registers its ops) and return the registry."""
+    import importlib
+
+    for mod in ("typo", "codeswitch", "translit", "unicode", "adapters"):
+        try:
+            importlib.import_module(f"robustx.noise.{mod}")
+        except ModuleNotFoundError as exc:  # a family not written yet
+            if exc.name != f"robustx.noise.{mod}":
+                raise
+    return OPS
