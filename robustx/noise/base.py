@@ -16,6 +16,12 @@ and answer spans stay aligned.
 
 ``check(lang, params)`` runs once per language before any data is touched and raises
 :class:`~robustx.errors.ResourceError` when the op cannot serve that language at all.
+``span(lang, params)`` (optional) serves languages written without spaces (zh, ja, th, my...), whose
+units are single characters: it returns a predicate over a run of consecutive characters, or None.
+Where it is given, the engine groups adjacent character units greedily, longest first (up to 8),
+into runs the predicate accepts (a lexicon entry such as "电影", say) and passes the run to the op
+as one word. Runs never cross an answer boundary, and tagging tokens are never grouped.
+
 ``fingerprint(params)`` returns a short hash of any external resource the params point to (a user
 lexicon file, say) so that it enters the run signature.
 """
@@ -41,6 +47,7 @@ class Op:
     doc: str
     check: Callable[[str, Mapping[str, Any]], None] | None = None
     fingerprint: Callable[[Mapping[str, Any]], str] | None = None
+    span: Callable[[str, Mapping[str, Any]], Callable[[str], bool] | None] | None = None
 
     def __call__(self, word: str, lang: str, rng: Any, **params: Any) -> str | None:
         return self.fn(word, lang, rng, **params)
@@ -55,6 +62,7 @@ def op(
     *,
     check: Callable[[str, Mapping[str, Any]], None] | None = None,
     fingerprint: Callable[[Mapping[str, Any]], str] | None = None,
+    span: Callable[[str, Mapping[str, Any]], Callable[[str], bool] | None] | None = None,
 ) -> Callable[[OpFn], OpFn]:
     """Register ``fn`` as noise op ``name``; its keyword-only arguments are its params."""
 
@@ -69,7 +77,7 @@ def op(
         if missing:
             raise TypeError(f"op {name}: params need defaults: {missing}")
         doc = inspect.getdoc(fn) or ""
-        OPS.add(name, Op(name, family, fn, defaults, doc.split("\n\n")[0], check, fingerprint))
+        OPS.add(name, Op(name, family, fn, defaults, doc.split("\n\n")[0], check, fingerprint, span))
         return fn
 
     return deco

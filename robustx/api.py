@@ -1,0 +1,55 @@
+"""The library surface: what the CLI calls and what users import.
+
+Heavy dependencies (datasets, torch, transformers) load inside these functions, never at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .profiles import Profile, load_profile
+
+DEFAULT_SEED = 12345
+
+
+def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
+            langs: Sequence[str] | None = None, input: str | Path | None = None,
+            severity: int | None = None, seed: int = DEFAULT_SEED, num_proc: int = 1,
+            force: bool = False, sample: bool = False, split: str | None = None,
+            progress: bool = False, command: str | None = None) -> dict[str, Any]:
+    """Write noisy copies of task data to ``out``; returns the manifest.
+
+    With no ``input`` and no ``task`` (or with ``sample=True``) the built-in sample is used;
+    with a task and no input, google/xtreme is read from the hub.
+    """
+    from .noise.pipeline import run_corruption
+    from .tasks.loaders import load_splits
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    prof = prof.at(severity)
+    use_sample = sample or (input is None and task is None)
+    splits = load_splits(task, langs, input, split, sample=use_sample)
+    return run_corruption(splits, prof, seed, Path(out), force=force, num_proc=num_proc,
+                          progress=progress, command=command)
+
+
+def list_profiles() -> list[dict[str, Any]]:
+    """Shipped profiles with their default-severity signatures."""
+    from .profiles import shipped_profiles
+    from .signature import signature
+
+    out = []
+    for name in shipped_profiles():
+        p = load_profile(name)
+        out.append({"name": name, "version": p.version, "description": p.description,
+                    "signature": signature(p.at(None), DEFAULT_SEED)})
+    return out
+
+
+def evaluate(checkpoint: str, task: str, **kwargs: Any) -> dict[str, Any]:
+    """Score ``checkpoint`` on ``task``; see :func:`robustx.eval.run.evaluate`."""
+    from .eval.run import evaluate as _evaluate
+
+    return _evaluate(checkpoint, task, **kwargs)

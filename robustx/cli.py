@@ -1,0 +1,234 @@
+"""Command line: parse -> call robustx.api -> exit code. Only this module exits.
+
+Exit codes: 0 success / gate passed, 1 gate failed, 2 usage or input error, 3 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import RobustxError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _langs(value: str) -> list[str]:
+    langs = [x.strip() for x in value.split(",") if x.strip()]
+    if not langs:
+        raise argparse.ArgumentTypeError("expected a comma-separated list of language codes")
+    return langs
+
+
+def _severity(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"severity must be an integer 1..5, got {value!r}") from None
+    if not 1 <= n <= 5:
+        raise argparse.ArgumentTypeError(f"severity must be 1..5, got {n}")
+    return n
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {n}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="robustx", description="Noise robustness of multilingual models on XTREME.")
+    p.add_argument("--version", action="version", version=f"robustx {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    c = sub.add_parser("corrupt", help="write noisy copies of task data",
+                       description="Write noisy, structure-preserving copies of XTREME data. "
+                       "With no --task and no --input, runs on the built-in sample.")
+    c.add_argument("--profile", required=True, help="shipped profile name or a YAML file")
+    c.add_argument("--task", help="task name (see `robustx tasks`); with no --input, read from "
+                   "the Hugging Face hub (google/xtreme)")
+    c.add_argument("--lang", type=_langs, help="comma-separated languages (default: all)")
+    c.add_argument("--input", help="local file or folder (JSONL, JSON, Parquet, CSV, TSV)")
+    c.add_argument("--sample", action="store_true", help="use the built-in sample for --task")
+    c.add_argument("--split", help="hub split (default: the task's test split)")
+    c.add_argument("--severity", type=_severity, help="1..5 (default: the profile's)")
+    c.add_argument("--seed", type=int, default=12345, help="random seed (default 12345)")
+    c.add_argument("--num-proc", type=_positive, default=1, help="worker processes (default 1)")
+    c.add_argument("--out", required=True, help="output folder (refused if it exists)")
+    c.add_argument("--force", action="store_true", help="replace an existing output folder")
+    c.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+    e = sub.add_parser("evaluate", help="score a checkpoint on clean or noisy data",
+                       description="Score a transformers checkpoint with the XTREME metric.")
+    e.add_argument("checkpoint", help="local folder or Hugging Face hub id")
+    e.add_argument("--task", required=True, help="task name (see `robustx tasks`)")
+    e.add_argument("--data", help="local file or folder (e.g. a `robustx corrupt` output); "
+                   "default: google/xtreme from the hub")
+    e.add_argument("--lang", type=_langs, help="comma-separated languages (default: all)")
+    e.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    e.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"), default="auto",
+                   help="auto: bf16 on CUDA when supported, else fp32")
+    e.add_argument("--batch-tokens", type=_positive, default=16384,
+                   help="token budget per batch, padding included (default 16384)")
+    e.add_argument("--layer", type=int, help="hidden layer for retrieval embeddings")
+    e.add_argument("--no-cache", action="store_true", help="bypass the prediction cache")
+    e.add_argument("--cache-dir", help="prediction cache folder (default: $ROBUSTX_CACHE or "
+                   "$HF_HOME/robustx)")
+    e.add_argument("--allow-pickle", action="store_true",
+                   help="allow loading pickle (.bin) weights; only for checkpoints you trust")
+    e.add_argument("--out", help="write the scores JSON here")
+    e.add_argument("--quiet", action="store_true", help="no progress bar or table")
+
+    sub.add_parser("profiles", help="list shipped noise profiles with their signatures")
+    sub.add_parser("tasks", help="list tasks, families, languages and hub configs")
+    return p
+
+
+def _cmd_corrupt(a: argparse.Namespace) -> int:
+    from . import api
+
+    if a.sample and a.input:
+        raise UsageError("robustx corrupt: --sample and --input exclude each other")
+    out = Path(a.out)
+    manifest = api.corrupt(
+        a.profile, out, task=a.task, langs=a.lang, input=a.input, severity=a.severity,
+        seed=a.seed, num_proc=a.num_proc, force=a.force, sample=a.sample, split=a.split,
+        progress=not a.quiet and sys.stderr.isatty(),
+        command=" ".join(["robustx", *map(shlex.quote, a.argv)]),
+    )
+    if not a.quiet:
+        _print_manifest(manifest, out)
+    return 0
+
+
+def _print_manifest(m: dict[str, Any], out: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console(stderr=True)
+    from rich.markup import escape
+
+    t = Table(title=escape(f"robustx corrupt -> {out}"), caption=escape(m["signature"]))
+    for col in ("lang", "examples", "words changed", "CER", "chrF", "invalid", "unavailable"):
+        t.add_column(col, justify="left" if col == "lang" else "right")
+    for lang, s in m["intensity"].items():
+        t.add_row(lang, str(s["examples"]), f"{s['share_words_changed']:.1%}", f"{s['cer']:.3f}",
+                  f"{s.get('chrf', float('nan')):.1f}", str(s["invalid_examples"]),
+                  str(sum(s["unavailable"].values())))
+    con.print(t)
+
+
+def _cmd_evaluate(a: argparse.Namespace) -> int:
+    from . import api
+
+    doc = api.evaluate(
+        a.checkpoint, a.task, data=a.data, langs=a.lang, device=a.device,
+        batch_tokens=a.batch_tokens, layer=a.layer, cache=not a.no_cache, cache_dir=a.cache_dir,
+        precision=a.precision, allow_pickle=a.allow_pickle,
+        progress=not a.quiet and sys.stderr.isatty(),
+    )
+    if a.out:
+        _write_json(Path(a.out), doc)
+    if not a.quiet:
+        from rich.console import Console
+
+        from .eval.run import render_scores
+
+        render_scores(doc, Console())
+    return 0
+
+
+def _cmd_profiles(_: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from . import api
+
+    t = Table(title="shipped noise profiles")
+    for col in ("name", "description", "signature (default severity, seed 12345)"):
+        t.add_column(col, overflow="fold")
+    for p in api.list_profiles():
+        t.add_row(p["name"], escape(p["description"]), escape(p["signature"]))
+    Console().print(t)
+    return 0
+
+
+def _cmd_tasks(_: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .tasks import HUB_DATASET, TASKS
+
+    t = Table(title=f"XTREME tasks (hub dataset {HUB_DATASET})")
+    for col in ("task", "family", "metric", "split", "languages", "hub config (first language)"):
+        t.add_column(col, overflow="fold")
+    for name, task in TASKS.items():
+        t.add_row(name, task.family, task.metric, task.split,
+                  f"{len(task.languages)}: {' '.join(task.languages)}",
+                  task.hub_config(task.languages[0]))
+    Console().print(t)
+    return 0
+
+
+def _write_json(path: Path, doc: Any) -> None:
+    """Atomic JSON write: temporary file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+COMMANDS = {"corrupt": _cmd_corrupt, "evaluate": _cmd_evaluate, "profiles": _cmd_profiles,
+            "tasks": _cmd_tasks}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (the console script exits with it)."""
+    parser = build_parser()
+    try:
+        argv = list(sys.argv[1:] if argv is None else argv)
+        args = parser.parse_args(argv)
+        args.argv = argv
+        if not args.command:
+            parser.print_help()
+            return 2
+        return COMMANDS[args.command](args)
+    except RobustxError as exc:
+        print(f"robustx: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("robustx: interrupted", file=sys.stderr)
+        return 130
+    except SystemExit as exc:  # argparse --help / --version
+        return int(exc.code or 0) if isinstance(exc.code, int) else 0
+    except Exception as exc:
+        if os.environ.get("ROBUSTX_DEBUG"):
+            raise
+        print(f"robustx: internal error: {type(exc).__name__}: {exc} "
+              "(set ROBUSTX_DEBUG=1 for a traceback)", file=sys.stderr)
+        return 3
+
+
+def console_main() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    console_main()

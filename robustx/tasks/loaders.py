@@ -1,0 +1,395 @@
+"""Read task data from the hub, local files/folders or the built-in sample into :class:`Split`s.
+
+Every split keeps its columns exactly as read so that a corrupted copy is a drop-in replacement;
+``fields`` tells consumers which column plays which role. ``datasets`` is imported lazily.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, UsageError
+from . import (
+    HUB_DATASET,
+    PAIR,
+    QA,
+    RETRIEVAL,
+    TAGGING,
+    TASK_ALIASES,
+    TASKS,
+    XTREME_LANGS,
+    Task,
+    get_task,
+)
+
+FORMATS = {".jsonl": "jsonl", ".json": "json", ".parquet": "parquet", ".csv": "csv", ".tsv": "tsv"}
+SAMPLE_DIR = Path(__file__).parent / "sample"
+
+# Alternative column names accepted per role (first match wins), e.g. facebook/xnli's premise.
+ROLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    PAIR: {"sentence1": ("sentence1", "premise"), "sentence2": ("sentence2", "hypothesis"),
+           "label": ("gold_label", "label")},
+    TAGGING: {"tokens": ("tokens",), "tags": ("ner_tags", "pos_tags", "tags")},
+    QA: {"id": ("id",), "context": ("context",), "question": ("question",),
+         "answers": ("answers",)},
+    RETRIEVAL: {"source": ("source_sentence",), "target": ("target_sentence",)},
+}
+OPTIONAL_ROLES = {"id", "label", "target"}
+LANG_COLUMNS = ("language", "lang")
+
+
+@dataclass
+class Split:
+    """One language of one task, ready to corrupt or evaluate."""
+
+    task: Task | None
+    family: str
+    lang: str
+    dataset: Any  # datasets.Dataset
+    fields: dict[str, str]
+    label_names: tuple[str, ...] | None
+    source: str
+    relpath: str
+    fmt: str
+    manifest: dict | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return f"{self.task.name if self.task else self.family}/{self.lang}"
+
+
+def resolve_task(name: str | None) -> Task | None:
+    return None if name is None else get_task(name)
+
+
+def check_langs(task: Task | None, langs: Sequence[str] | None) -> None:
+    """Unknown languages are errors with suggestions, before anything is read."""
+    from ..registry import suggest
+
+    valid = task.languages if task else tuple(XTREME_LANGS)
+    for lang in langs or ():
+        if lang not in valid:
+            what = f"language for {task.name}" if task else "language"
+            raise suggest(lang, valid, what)
+
+
+def infer_family(columns: Sequence[str], where: str) -> str:
+    """The family whose required columns are all present."""
+    for fam, roles in ROLE_COLUMNS.items():
+        if all(any(c in columns for c in alts) for r, alts in roles.items()
+               if r not in OPTIONAL_ROLES):
+            return fam
+    raise InputError(
+        f"{where}: cannot tell the task family from columns {sorted(columns)}; expected the "
+        "google/xtreme schema (e.g. sentence1/sentence2/gold_label, tokens/ner_tags, "
+        "id/context/question/answers, source_sentence/target_sentence)"
+    )
+
+
+def map_fields(family: str, columns: Sequence[str], where: str) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for role, alts in ROLE_COLUMNS[family].items():
+        col = next((c for c in alts if c in columns), None)
+        if col is None and role not in OPTIONAL_ROLES:
+            raise InputError(
+                f"{where}: missing column {alts[0]!r} for a {family} task "
+                f"(columns present: {', '.join(sorted(columns))})"
+            )
+        if col is not None:
+            fields[role] = col
+    return fields
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """Strict JSONL reader: a malformed line is an error that names the file and line."""
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{n}: malformed JSON line ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise InputError(f"{path}:{n}: expected a JSON object, got {type(row).__name__}")
+            rows.append(row)
+    return rows
+
+
+def validate_jsonl(path: Path) -> None:
+    """Scan a JSONL file line by line (constant memory) and fail on the first bad line."""
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            line = raw.strip()
+            if not line:
+                continue
+            try:
+                row = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                msg = getattr(exc, "msg", str(exc))
+                raise InputError(f"{path}:{n}: malformed JSON line ({msg})") from None
+            if not isinstance(row, dict):
+                raise InputError(f"{path}:{n}: expected a JSON object, got {type(row).__name__}")
+
+
+def read_file(path: Path) -> Any:
+    """A local data file as a ``datasets.Dataset`` (Arrow-backed, memory-mapped)."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: unsupported file type (use {', '.join(FORMATS)})")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    import datasets
+
+    datasets.disable_progress_bars()
+    datasets.logging.set_verbosity_error()
+    try:
+        if fmt == "jsonl":
+            validate_jsonl(path)
+            ds = datasets.Dataset.from_json(str(path))
+        elif fmt == "json":
+            ds = _read_json(path, datasets)
+        elif fmt == "parquet":
+            ds = datasets.Dataset.from_parquet(str(path))
+        else:
+            ds = _read_csv(path, fmt, datasets)
+    except InputError:
+        raise
+    except Exception as exc:  # pyarrow/pandas parse errors: say which file
+        raise InputError(f"{path}: cannot read {fmt} ({type(exc).__name__}: {exc})") from None
+    if len(ds) == 0:
+        raise InputError(f"{path}: no examples")
+    return ds
+
+
+def _read_json(path: Path, datasets: Any) -> Any:
+    """A JSON array of objects, or SQuAD-style {"data": [...]} for QA."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: malformed JSON ({exc.msg})") from None
+    if isinstance(doc, dict) and isinstance(doc.get("data"), list):
+        doc = list(_flatten_squad(doc["data"]))
+    if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
+        raise InputError(f"{path}: expected a JSON array of objects or SQuAD-style {{'data': ...}}")
+    return datasets.Dataset.from_list(doc)
+
+
+def _flatten_squad(data: list) -> Any:
+    for article in data:
+        for para in article.get("paragraphs", []):
+            for qa in para.get("qas", []):
+                yield {
+                    "id": str(qa["id"]),
+                    "context": para["context"],
+                    "question": qa["question"],
+                    "answers": {
+                        "answer_start": [a["answer_start"] for a in qa.get("answers", [])],
+                        "text": [a["text"] for a in qa.get("answers", [])],
+                    },
+                }
+
+
+def _read_csv(path: Path, fmt: str, datasets: Any) -> Any:
+    import csv
+
+    sep = "\t" if fmt == "tsv" else ","
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter=sep, quoting=csv.QUOTE_MINIMAL)
+        rows = list(reader)
+        if reader.fieldnames is None:
+            raise InputError(f"{path}: empty file")
+    for n, row in enumerate(rows, 2):
+        if None in row or any(v is None for v in row.values()):
+            raise InputError(f"{path}:{n}: wrong number of fields")
+    for row in rows:  # list-valued columns (tokens, tags) are stored as JSON in CSV
+        for k, v in row.items():
+            if v[:1] in "[{" and v[-1:] in "]}":
+                try:
+                    row[k] = json.loads(v)
+                except json.JSONDecodeError:
+                    pass
+    return datasets.Dataset.from_list(rows)
+
+
+LANG_IN_NAME = re.compile(r"(?<![a-z])([a-z]{2})(?![a-z])")
+
+
+def lang_from_name(path: Path, task: Task | None) -> str | None:
+    """``de.jsonl``, ``xnli.de.tsv``, ``test-de.jsonl``... -> ``de`` (only valid languages)."""
+    valid = set(task.languages if task else XTREME_LANGS)
+    stem = path.name[: -len(path.suffix)]
+    for part in (stem, path.parent.name):
+        hits = [m for m in LANG_IN_NAME.findall(part.lower()) if m in valid]
+        if hits:
+            return hits[-1]
+    return None
+
+
+def task_from_path(rel: Path) -> Task | None:
+    for part in rel.parts[:-1][::-1]:
+        key = TASK_ALIASES.get(part.lower(), part.lower())
+        if key in TASKS:
+            return TASKS.get(key)
+    return None
+
+
+def label_names_for(task: Task | None, ds: Any, fields: dict[str, str]) -> tuple[str, ...] | None:
+    col = fields.get("label") or fields.get("tags")
+    if col is None:
+        return None
+    feat = ds.features.get(col)
+    inner = getattr(feat, "feature", feat)
+    names = getattr(inner, "names", None)
+    if names:
+        return tuple(names)
+    if task and task.labels:
+        if fields.get("tags") == "pos_tags" and task.name != "udpos":
+            return TASKS.get("udpos").labels
+        if fields.get("tags") == "ner_tags" and task.name != "panx":
+            return TASKS.get("panx").labels
+        return task.labels
+    if fields.get("tags") == "ner_tags":
+        return TASKS.get("panx").labels
+    if fields.get("tags") == "pos_tags":
+        return TASKS.get("udpos").labels
+    return None
+
+
+def _make_split(task: Task | None, ds: Any, lang: str, source: str, rel: str, fmt: str,
+                manifest: dict | None) -> Split:
+    cols = list(ds.column_names)
+    family = task.family if task else infer_family(cols, source)
+    fields = map_fields(family, cols, source)
+    return Split(task, family, lang, ds, fields, label_names_for(task, ds, fields), source, rel,
+                 fmt, manifest)
+
+
+def _file_lang(ds: Any, path: Path, task: Task | None, langs: Sequence[str] | None) -> str:
+    for col in LANG_COLUMNS:
+        if col in ds.column_names:
+            values = set(ds.unique(col))
+            if len(values) == 1:
+                return str(values.pop())
+            return "mixed"
+    guess = lang_from_name(path, task)
+    if guess:
+        return guess
+    if langs and len(langs) == 1:
+        return langs[0]
+    raise InputError(
+        f"{path}: cannot tell the language: add a 'language' column, name the file like "
+        "'de.jsonl', or pass a single --lang"
+    )
+
+
+def load_local(task: Task | None, langs: Sequence[str] | None, data: Path) -> list[Split]:
+    """A file, or every data file below a folder (a ``robustx corrupt`` output included)."""
+    if not data.exists():
+        raise InputError(f"{data}: no such file or directory")
+    root = data if data.is_dir() else data.parent
+    manifest = None
+    if (root / "manifest.json").is_file():
+        try:
+            manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{root / 'manifest.json'}: malformed ({exc.msg})") from None
+    if data.is_dir():
+        files = sorted(p for p in data.rglob("*") if p.is_file()
+                       and p.suffix.lower() in FORMATS and p.name != "manifest.json")
+        if not files:
+            raise InputError(f"{data}: no data files ({', '.join(FORMATS)}) in this folder")
+    else:
+        files = [data]
+    splits = []
+    for path in files:
+        rel = path.relative_to(root)
+        ftask = task or task_from_path(rel)
+        if task and data.is_dir():
+            other = task_from_path(rel)
+            if other is not None and other.name != task.name:
+                continue  # a mixed folder: keep only the asked task
+        ds = read_file(path)
+        lang = _file_lang(ds, path, ftask, langs)
+        if langs and lang != "mixed" and lang not in langs:
+            continue
+        if lang == "mixed" and langs:
+            col = next(c for c in LANG_COLUMNS if c in ds.column_names)
+            keep = set(langs)
+            ds = ds.filter(lambda r, c=col, k=keep: r[c] in k)
+            if len(ds) == 0:
+                continue
+        splits.append(_make_split(ftask, ds, lang, str(path), rel.as_posix(),
+                                  FORMATS[path.suffix.lower()], manifest))
+    if not splits:
+        raise InputError(f"{data}: no data for language(s) {', '.join(langs or [])}")
+    return splits
+
+
+def load_sample(task: Task | None, langs: Sequence[str] | None) -> list[Split]:
+    """The small built-in sample (all tasks, or one), shipped inside the package."""
+    tasks = [task] if task else [TASKS.get(n) for n in TASKS.names()]
+    splits = []
+    for t in tasks:
+        folder = SAMPLE_DIR / t.name
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.jsonl")):
+            lang = path.stem
+            if langs and lang not in langs:
+                continue
+            ds = read_file(path)
+            splits.append(_make_split(t, ds, lang, f"sample:{t.name}/{path.name}",
+                                      f"{t.name}/{path.name}", "jsonl", None))
+    if not splits:
+        what = f"task {task.name}" if task else "any task"
+        raise InputError(f"the built-in sample has no data for {what} in {', '.join(langs or [])}")
+    return splits
+
+
+def load_hub(task: Task, langs: Sequence[str] | None, split: str | None) -> list[Split]:
+    """google/xtreme from the Hugging Face hub (network; a clear error offline)."""
+    import datasets
+
+    datasets.disable_progress_bars()
+    out = []
+    for lang in langs or task.languages:
+        config = task.hub_config(lang)
+        name = split or task.split
+        try:
+            ds = datasets.load_dataset(HUB_DATASET, config, split=name)
+        except Exception as exc:
+            raise InputError(
+                f"cannot load {HUB_DATASET} config {config!r} split {name!r} from the Hugging Face "
+                f"hub ({type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}); "
+                "offline, pass a local file or folder with --input/--data (JSONL, JSON, Parquet, "
+                "CSV or TSV in the google/xtreme columns)"
+            ) from None
+        filt = task.hub_filter(lang)
+        if filt:
+            col, prefix = filt
+            ds = ds.filter(lambda r, c=col, p=prefix: str(r[c]).startswith(p))
+        out.append(_make_split(task, ds, lang, f"hub:{HUB_DATASET}/{config}/{name}",
+                               f"{task.name}/{lang}.jsonl", "jsonl", None))
+    return out
+
+
+def load_splits(task: str | None, langs: Sequence[str] | None = None,
+                data: str | Path | None = None, split: str | None = None,
+                *, sample: bool = False) -> list[Split]:
+    """Entry point: ``data`` None -> the hub (or the built-in sample when ``sample``)."""
+    t = resolve_task(task)
+    check_langs(t, langs)
+    if data is not None:
+        return load_local(t, langs, Path(data))
+    if sample:
+        return load_sample(t, langs)
+    if t is None:
+        raise UsageError("no --task given: name a task or pass local data")
+    return load_hub(t, langs, split)
