@@ -1,0 +1,183 @@
+"""Engine invariants: structure kept per family, seeded determinism, counted failures."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from robustx.noise.engine import Plan, corrupt_example, corrupt_text, example_key, stream
+from robustx.profiles import Profile, Step
+
+from . import testops  # noqa: F401  (registers the test ops)
+
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def profile(*steps, sides="default"):
+    return Profile("t", 1, "", tuple(Step(op, rate, tuple(p.items())) for op, rate, p in steps),
+                   ((3, 1.0),), 3, sides)
+
+
+UPPER = profile(("t_upper", 1.0, {}))
+GROW = profile(("t_grow", 0.5, {}), ("t_upper", 0.3, {}))
+PAIR_FIELDS = {"sentence1": "sentence1", "sentence2": "sentence2", "label": "gold_label"}
+QA_FIELDS = {"id": "id", "context": "context", "question": "question", "answers": "answers"}
+
+
+def plan(prof, family, fields, lang="en", seed=1):
+    return Plan(prof, seed, family, fields, lang, None, fields.get("id"))
+
+
+def test_pair_all_words_upper_keeps_label_and_spacing():
+    row = {"sentence1": "a  cat, (sat)", "sentence2": "ok", "gold_label": "neutral"}
+    out, lang, st_, valid = corrupt_example(row, plan(UPPER, "pair", PAIR_FIELDS))
+    assert out == {"sentence1": "A  CAT, (SAT)", "sentence2": "OK", "gold_label": "neutral"}
+    assert (lang, valid, st_.words, st_.changed) == ("en", True, 4, 4)
+
+
+def test_sides_first_only():
+    row = {"sentence1": "a b", "sentence2": "c d", "gold_label": "x"}
+    prof = profile(("t_upper", 1.0, {}), sides="first")
+    out, *_ = corrupt_example(row, plan(prof, "pair", PAIR_FIELDS))
+    assert out["sentence1"] == "A B" and out["sentence2"] == "c d"
+
+
+def test_retrieval_default_corrupts_source_only():
+    fields = {"source": "source_sentence", "target": "target_sentence"}
+    row = {"source_sentence": "guten tag", "target_sentence": "good day"}
+    out, *_ = corrupt_example(row, plan(UPPER, "retrieval", fields, "de"))
+    assert out == {"source_sentence": "GUTEN TAG", "target_sentence": "good day"}
+
+
+def test_rejected_outputs_are_counted_and_not_applied():
+    prof = profile(("t_bad", 1.0, {}))
+    row = {"sentence1": "ab abc", "sentence2": "x", "gold_label": "n"}
+    out, _, st_, _ = corrupt_example(row, plan(prof, "pair", PAIR_FIELDS))
+    assert out == row and st_.rejected == 3 and st_.changed == 0
+
+
+def test_unavailable_is_counted():
+    row = {"sentence1": "ALREADY UPPER 123", "sentence2": "x", "gold_label": "n"}
+    _, _, st_, _ = corrupt_example(row, plan(UPPER, "pair", PAIR_FIELDS))
+    assert st_.unavailable == [3] and st_.changed == 1
+
+
+def test_qa_answer_relocated_after_length_changes():
+    row = {"id": "1", "context": "Le 14 juillet 1789, Paris. Fin.", "question": "Quand ?",
+           "answers": {"answer_start": [3], "text": ["14 juillet 1789"]}}
+    out, _, _, valid = corrupt_example(row, plan(profile(("t_grow", 1.0, {})), "qa", QA_FIELDS,
+                                                 "fr"))
+    assert valid
+    s, t = out["answers"]["answer_start"][0], out["answers"]["text"][0]
+    assert out["context"][s:s + len(t)] == t
+    assert len(t.split()) == 3 and t != "14 juillet 1789"
+    assert out["question"] != row["question"]
+
+
+def test_qa_answer_inside_a_word_is_cut_out():
+    row = {"id": "2", "context": "In the 1990s (mostly).", "question": "When?",
+           "answers": {"answer_start": [7], "text": ["1990"]}}
+    out, _, _, valid = corrupt_example(row, plan(UPPER, "qa", QA_FIELDS))
+    assert valid and out["context"] == "IN THE 1990S (MOSTLY)."
+    assert out["answers"] == {"answer_start": [7], "text": ["1990"]}
+
+
+def test_qa_invalid_input_is_flagged_and_kept():
+    row = {"id": "3", "context": "abc def", "question": "q",
+           "answers": {"answer_start": [2], "text": ["def"]}}
+    out, _, _, valid = corrupt_example(row, plan(UPPER, "qa", QA_FIELDS))
+    assert not valid and out == row
+
+
+def test_tagging_length_mismatch_is_flagged():
+    fields = {"tokens": "tokens", "tags": "ner_tags"}
+    row = {"tokens": ["a", "b"], "ner_tags": [0]}
+    out, _, _, valid = corrupt_example(row, plan(UPPER, "tagging", fields))
+    assert not valid and out == row
+
+
+def test_span_op_groups_chinese_characters_but_not_across_answers():
+    prof = profile(("t_merge", 1.0, {}))
+    text = "我喜欢看电影。中国很大"
+    out, remap, st_ = corrupt_text(text, "zh", plan(prof, "pair", PAIR_FIELDS, "zh"), "k", "f")
+    assert out == "我喜欢看movie。China很大"
+    assert remap(len(text)) == len(out)
+    # an answer edge between 电 and 影 forbids the merge
+    out2, _, _ = corrupt_text(text, "zh", plan(prof, "pair", PAIR_FIELDS, "zh"), "k", "f", [5])
+    assert out2 == "我喜欢看电影。China很大"
+
+
+def test_streams_are_independent_and_reproducible():
+    a = stream(1, "id:x", "context", 0).random(4)
+    assert (a == stream(1, "id:x", "context", 0).random(4)).all()
+    assert not (a == stream(2, "id:x", "context", 0).random(4)).any()
+    assert not (a == stream(1, "id:x", "question", 0).random(4)).any()
+    assert not (a == stream(1, "id:x", "context", 1).random(4)).any()
+
+
+def test_example_key_uses_id_or_content():
+    assert example_key({"id": "q7", "x": 1}, "id") == "id:q7"
+    assert example_key({"a": 1, "b": 2}, None) == example_key({"b": 2, "a": 1}, None)
+    assert example_key({"a": 1}, None) != example_key({"a": 2}, None)
+
+
+texts = st.text(min_size=0, max_size=80)
+tokens = st.lists(st.text(min_size=1, max_size=8).filter(lambda t: not any(c.isspace() for c in t)),
+                  min_size=1, max_size=20)
+
+
+@SETTINGS
+@given(tokens, st.integers(0, 2**32))
+def test_property_tagging_keeps_token_count_and_tags(toks, seed):
+    fields = {"tokens": "tokens", "tags": "ner_tags"}
+    tags = [i % 7 for i in range(len(toks))]
+    row = {"tokens": toks, "ner_tags": tags}
+    out, _, _, valid = corrupt_example(row, plan(GROW, "tagging", fields, seed=seed))
+    assert valid
+    assert len(out["tokens"]) == len(toks) and out["ner_tags"] == tags
+    assert all(t and not any(c.isspace() for c in t) for t in out["tokens"])
+    again, *_ = corrupt_example(row, plan(GROW, "tagging", fields, seed=seed))
+    assert again == out
+
+
+@SETTINGS
+@given(texts, st.data(), st.sampled_from(["en", "zh", "th", "hi"]), st.integers(0, 2**32))
+def test_property_qa_answers_stay_valid(context, data, lang, seed):
+    n = len(context)
+    answers = {"answer_start": [], "text": []}
+    for _ in range(data.draw(st.integers(0, 3))):
+        if n == 0:
+            break
+        s = data.draw(st.integers(0, n - 1))
+        e = data.draw(st.integers(s + 1, n))
+        answers["answer_start"].append(s)
+        answers["text"].append(context[s:e])
+    row = {"id": "x", "context": context, "question": "what " + context[:10],
+           "answers": answers}
+    out, _, _, valid = corrupt_example(row, plan(GROW, "qa", QA_FIELDS, lang, seed))
+    assert valid
+    ctx = out["context"]
+    for s, t in zip(out["answers"]["answer_start"], out["answers"]["text"]):
+        assert t and ctx[s:s + len(t)] == t
+
+
+@SETTINGS
+@given(st.lists(st.text(alphabet="abcdefgh", min_size=3, max_size=8), min_size=30, max_size=40))
+def test_property_different_seed_changes_output(words):
+    row = {"sentence1": " ".join(words), "sentence2": "x", "gold_label": "n"}
+    a, *_ = corrupt_example(row, plan(GROW, "pair", PAIR_FIELDS, seed=1))
+    b, *_ = corrupt_example(row, plan(GROW, "pair", PAIR_FIELDS, seed=2))
+    assert a["sentence1"] != b["sentence1"]
+
+
+@pytest.mark.parametrize("rate", [0.1, 0.3, 0.6])
+def test_selection_rate_matches_nominal(rate):
+    prof = profile(("t_grow", rate, {}))
+    words = " ".join(f"w{i}" for i in range(200))
+    total = changed = 0
+    for i in range(50):
+        row = {"sentence1": words, "sentence2": "", "gold_label": str(i)}
+        _, _, s, _ = corrupt_example(row, plan(prof, "pair", PAIR_FIELDS))
+        total += s.words - 0
+        changed += s.changed
+    assert abs(changed / 10000 - rate) < 0.02

@@ -1,0 +1,67 @@
+import pytest
+
+from robustx.errors import ProfileError
+from robustx.profiles import load_profile, parse_profile, shipped_profiles
+
+from .noise import testops  # noqa: F401
+
+
+def doc(**kw):
+    base = {"name": "p", "version": 1, "ops": [{"op": "t_upper", "rate": 0.2}]}
+    base.update(kw)
+    return base
+
+
+def test_parse_and_severity_scaling():
+    p = parse_profile(doc(severity={1: 0.5, 2: 1, 3: 2, 4: 4, 5: 10}, default_severity=2), "x")
+    assert p.at(None).steps[0].rate == 0.2
+    assert p.at(3).steps[0].rate == 0.4
+    assert p.at(5).steps[0].rate == 1.0  # capped
+    assert p.at(1).severity == 1
+
+
+@pytest.mark.parametrize("bad, msg", [
+    (doc(colour="red"), "unknown key 'colour'"),
+    (doc(opps=[]), "unknown key 'opps' (did you mean 'ops'?)"),
+    (doc(ops=[{"op": "t_upper", "rate": 0.2, "prams": {}}]), "unknown key 'prams'"),
+    (doc(ops=[{"op": "t_uper", "rate": 0.2}]), "did you mean 't_upper'"),
+    (doc(ops=[{"op": "t_upper", "rate": 1.5}]), "'rate' must be a number in [0, 1]"),
+    (doc(ops=[{"op": "t_upper", "rate": 0.1, "params": {"sufix": "x"}}]), "has no param 'sufix'"),
+    (doc(ops=[{"op": "t_upper", "rate": 0.1, "params": {"suffix": 3}}]), "must be str"),
+    (doc(ops=[]), "'ops' must be a non-empty list"),
+    (doc(version="1"), "'version' must be a positive integer"),
+    (doc(severity={1: 1}), "'severity' must map each level 1..5"),
+    (doc(sides="left"), "'sides' must be one of"),
+    ([1, 2], "a profile must be a YAML mapping"),
+])
+def test_invalid_profiles_name_the_problem(bad, msg):
+    with pytest.raises(ProfileError) as e:
+        parse_profile(bad, "f.yaml")
+    assert msg in str(e.value) and "f.yaml" in str(e.value)
+
+
+def test_invalid_yaml_reports_line(tmp_path):
+    f = tmp_path / "bad.yaml"
+    f.write_text("name: x\nops:\n  - {op: t_upper, rate: 0.1\n")
+    with pytest.raises(ProfileError, match=r"bad.yaml:\d+: invalid YAML"):
+        load_profile(str(f))
+
+
+def test_unknown_shipped_profile_suggests():
+    with pytest.raises(ProfileError, match="unknown profile 'typoo'; did you mean 'typo'"):
+        load_profile("typoo")
+
+
+def test_missing_profile_file():
+    with pytest.raises(ProfileError, match="no such profile file"):
+        load_profile("nope/none.yaml")
+
+
+def test_every_shipped_profile_loads_at_every_severity():
+    names = shipped_profiles()
+    assert {"typo", "codeswitch", "translit", "homoglyph", "mixed"} <= set(names)
+    for name in names:
+        p = load_profile(name)
+        assert p.name == name
+        for sev in range(1, 6):
+            assert all(0 <= s.rate <= 1 for s in p.at(sev).steps)

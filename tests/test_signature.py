@@ -1,0 +1,39 @@
+from robustx.profiles import parse_profile
+from robustx.signature import signature
+
+from .noise import testops  # noqa: F401
+
+
+def prof(rate=0.1, params=None, sides="default", version=1):
+    step = {"op": "t_upper", "rate": rate}
+    if params:
+        step["params"] = params
+    return parse_profile({"name": "demo", "version": version, "sides": sides,
+                          "ops": [step, {"op": "t_grow", "rate": 0.05}]}, "x").at(None)
+
+
+def test_format_is_exact():
+    assert signature(prof(), 12345, "3f9a1c2e", "0.1.0") == \
+        "demo.v1[t_upper:0.10+t_grow:0.05]|sev:3|rs:12345|data:3f9a1c2e|v:0.1.0"
+
+
+def test_non_default_params_and_sides_are_shown():
+    s = signature(prof(params={"suffix": "!"}, sides="first"), 1, "abc", "0.1.0")
+    assert s == "demo.v1[t_upper(suffix=!):0.10+t_grow:0.05]|sev:3|rs:1|sides:first|data:abc|v:0.1.0"
+
+
+def test_everything_that_changes_output_changes_the_signature():
+    base = signature(prof(), 1, "d1", "0.1.0")
+    variants = [
+        signature(prof(rate=0.2), 1, "d1", "0.1.0"),
+        signature(prof(params={"suffix": "x"}), 1, "d1", "0.1.0"),
+        signature(prof(sides="second"), 1, "d1", "0.1.0"),
+        signature(prof(version=2), 1, "d1", "0.1.0"),
+        signature(prof(), 2, "d1", "0.1.0"),
+        signature(prof(), 1, "d2", "0.1.0"),
+        signature(prof(), 1, "d1", "0.2.0"),
+        signature(parse_profile({"name": "demo", "version": 1, "ops": [
+            {"op": "t_upper", "rate": 0.1}, {"op": "t_grow", "rate": 0.05}]}, "x").at(4),
+            1, "d1", "0.1.0"),
+    ]
+    assert len({base, *variants}) == len(variants) + 1
