@@ -1,0 +1,370 @@
+"""The ``typo`` family: keyboard typos on each language's real layout, plus casing and accents.
+
+Words are handled as grapheme clusters (a base character and the combining marks after it), so
+Hindi matras, Thai vowels and tone marks and Vietnamese stacked diacritics move with their base.
+Korean is handled as Dubeolsik keystrokes: Hangul syllables are decomposed into the jamo typed
+on the keyboard, perturbed, and recomposed with the standard two-set automaton; keystrokes that
+no longer form a syllable come out as compatibility jamo (U+3131..U+318E), which is what a
+Korean IME shows for them too.
+
+Layouts are JSON generated from xkb-data by ``scripts/gen_layouts.py`` (see docs/layouts.md) and
+loaded lazily. zh and ja are typed through input methods, so ``kbd``/``kbd_insert`` offer nothing
+(None) for them; latin letters in a non-latin language use the us layout, as typists switch to it.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+from ..errors import ResourceError
+from .base import op
+
+ZW_JOINERS = "\u200c\u200d"
+
+# --------------------------------------------------------------------------- layouts
+
+
+@cache
+def _index() -> dict[str, str | None]:
+    return json.loads(_read("langs.json"))["langs"]
+
+
+def _read(name: str) -> str:
+    try:
+        return resources.files(__package__).joinpath("resources", "layouts", name).read_text(
+            encoding="utf-8"
+        )
+    except OSError as exc:
+        raise ResourceError(f"keyboard layout file {name} is missing: {exc}") from exc
+
+
+@cache
+def _load(name: str) -> dict[str, Any]:
+    try:
+        data = json.loads(_read(name))
+        data["neighbours"] = {k: tuple(v) for k, v in data["neighbours"].items()}
+    except (ValueError, KeyError, AttributeError) as exc:
+        raise ResourceError(f"keyboard layout file {name} is malformed: {exc}") from exc
+    return data
+
+
+def layout_for(lang: str) -> dict[str, Any] | None:
+    """The layout of ``lang`` (grid and neighbour map), or None where it is typed via an IME."""
+    index = _index()
+    if lang not in index:
+        raise ResourceError(
+            f"no keyboard layout for language {lang!r}; known: {', '.join(sorted(index))}"
+        )
+    name = index[lang]
+    return _load(name) if name else None
+
+
+@lru_cache(maxsize=65536)
+def neighbours(lang: str, ch: str) -> tuple[str, ...]:
+    """Characters on keys next to ``ch`` at the same shift level on ``lang``'s layout.
+
+    A character missing from the layout in its own case uses its other case (É on AZERTY has
+    no key; é does); an accented letter without a key uses its base letter's neighbours (a
+    Telex typist types Vietnamese ầ as a, a, f); Latin letters missing from a non-latin layout
+    use the us layout.
+    """
+    layout = layout_for(lang)
+    if layout is None:
+        return ()
+    near = layout["neighbours"]
+    if ch in near:
+        return near[ch]
+    for other, back in ((ch.lower(), str.upper), (ch.upper(), str.lower)):
+        if other != ch and len(other) == 1 and other in near:
+            return tuple(back(n) for n in near[other])
+    base = unicodedata.normalize("NFD", ch)[0]
+    if base != ch and _cls(base) == "L":
+        return neighbours(lang, base)
+    if lang != "en" and ch.isascii() and ch.isalpha():
+        return neighbours("en", ch)
+    return ()
+
+
+def _check_layout(lang: str, params: Any) -> None:
+    layout_for(lang)
+
+
+# --------------------------------------------------------------------------- units
+
+
+def _cls(ch: str) -> str:
+    """Coarse class used to keep substitutions shape-preserving: L letter, M mark, O other."""
+    cat = unicodedata.category(ch[0])[0]
+    return cat if cat in "LM" else "O"
+
+
+def _attaches(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M" or ch in ZW_JOINERS
+
+
+def clusters(word: str) -> list[str]:
+    """Split into base + following combining marks (and ZWJ/ZWNJ, which join both ways)."""
+    out: list[str] = []
+    for ch in word:
+        if out and (_attaches(ch) or out[-1][-1] == "\u200d"):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+# Hangul: syllable <-> Dubeolsik keystrokes (compatibility jamo).
+LEADS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+VOWELS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+TAILS = ("", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ")
+PAIRS = {
+    "ㅘ": "ㅗㅏ", "ㅙ": "ㅗㅐ", "ㅚ": "ㅗㅣ", "ㅝ": "ㅜㅓ", "ㅞ": "ㅜㅔ", "ㅟ": "ㅜㅣ", "ㅢ": "ㅡㅣ",
+    "ㄳ": "ㄱㅅ", "ㄵ": "ㄴㅈ", "ㄶ": "ㄴㅎ", "ㄺ": "ㄹㄱ", "ㄻ": "ㄹㅁ", "ㄼ": "ㄹㅂ", "ㄽ": "ㄹㅅ",
+    "ㄾ": "ㄹㅌ", "ㄿ": "ㄹㅍ", "ㅀ": "ㄹㅎ", "ㅄ": "ㅂㅅ",
+}
+JOIN = {v: k for k, v in PAIRS.items()}
+KEY_VOWELS = set(VOWELS) - set(PAIRS)
+
+
+def is_hangul_syllable(ch: str) -> bool:
+    return 0xAC00 <= ord(ch) <= 0xD7A3
+
+
+def keystrokes(word: str) -> list[str]:
+    """Dubeolsik keystrokes of a word; non-Hangul clusters stay whole as opaque units."""
+    out: list[str] = []
+    for unit in clusters(word):
+        if len(unit) == 1 and is_hangul_syllable(unit):
+            s = ord(unit) - 0xAC00
+            jamo = LEADS[s // 588] + VOWELS[s % 588 // 28] + TAILS[s % 28]
+            out += [k for j in jamo for k in PAIRS.get(j, j)]
+        elif unit in PAIRS:
+            out += list(PAIRS[unit])
+        else:
+            out.append(unit)
+    return out
+
+
+def compose(keys: list[str]) -> str:
+    """Recompose keystrokes into syllables the way a two-set Hangul IME does."""
+    out: list[str] = []
+    lead = vowel = tail = ""
+
+    def flush() -> None:
+        nonlocal lead, vowel, tail
+        if lead and vowel:
+            index = (LEADS.index(lead) * 21 + VOWELS.index(vowel)) * 28 + TAILS.index(tail)
+            out.append(chr(0xAC00 + index))
+        else:
+            out.append(lead + vowel)
+        lead = vowel = tail = ""
+
+    for k in keys:
+        if k in LEADS:
+            if lead and vowel and not tail and k in TAILS:
+                tail = k
+            elif tail and tail + k in JOIN:
+                tail = JOIN[tail + k]
+            else:
+                if lead or vowel:
+                    flush()
+                lead = k
+        elif k in KEY_VOWELS:
+            if tail:
+                first, last = PAIRS.get(tail, ("", tail))
+                tail = first
+                flush()
+                lead = last
+            elif vowel and vowel + k in JOIN:
+                vowel = JOIN[vowel + k]
+                continue
+            elif vowel:
+                flush()
+            vowel = k
+        else:
+            if lead or vowel:
+                flush()
+            out.append(k)
+    if lead or vowel:
+        flush()
+    return "".join(out)
+
+
+def _is_korean(word: str, lang: str) -> bool:
+    return lang == "ko" and any(is_hangul_syllable(c) or 0x3131 <= ord(c) <= 0x318E for c in word)
+
+
+def _units(word: str, lang: str, *, keys: bool) -> tuple[list[str], Any]:
+    """Units an op edits and the function that joins them back into a word.
+
+    Korean: keystrokes. Otherwise clusters, or single code points where ``keys`` is set (a
+    key types one code point: a consonant, a matra, a tone mark...).
+    """
+    if _is_korean(word, lang):
+        return keystrokes(word), compose
+    return (list(word) if keys else clusters(word)), "".join
+
+
+def _pick(rng: Any, items: list) -> Any:
+    return items[int(rng.integers(len(items)))]
+
+
+# --------------------------------------------------------------------------- keyboard ops
+
+
+def _substitutes(lang: str, unit: str) -> list[str]:
+    """Neighbours of a one-character unit that keep its class (letter->letter, mark->mark)."""
+    if len(unit) != 1 or _cls(unit) == "O":
+        return []
+    return [n for n in neighbours(lang, unit) if _cls(n) == _cls(unit)]
+
+
+@op("kbd", "typo", check=_check_layout)
+def kbd(word: str, lang: str, rng: Any) -> str | None:
+    """Replace one character by a neighbouring key on the language's layout (same shift level).
+
+    Letters become letters and combining marks become marks, so clusters stay well formed.
+    """
+    units, join = _units(word, lang, keys=True)
+    spots = [(i, subs) for i, u in enumerate(units) if (subs := _substitutes(lang, u))]
+    if not spots:
+        return None
+    i, subs = _pick(rng, spots)
+    units[i] = _pick(rng, subs)
+    return join(units)
+
+
+@op("kbd_insert", "typo", check=_check_layout)
+def kbd_insert(word: str, lang: str, rng: Any) -> str | None:
+    """Insert the character of a neighbouring key just before or after a character.
+
+    A base letter is inserted at a cluster boundary, a mark right next to the mark it neighbours.
+    """
+    units, join = _units(word, lang, keys=True)
+    spots = [(i, subs) for i, u in enumerate(units) if (subs := _substitutes(lang, u))]
+    if not spots:
+        return None
+    i, subs = _pick(rng, spots)
+    new = _pick(rng, subs)
+    after = bool(rng.integers(2))
+    at = i + 1 if after else i
+    if after and _cls(new) != "M":
+        while at < len(units) and len(units[at]) == 1 and _attaches(units[at]):
+            at += 1
+    units.insert(at, new)
+    return join(units)
+
+
+# --------------------------------------------------------------------------- edit ops
+
+NO_SPACE_LANGS = {"th", "my", "km", "lo"}
+
+
+def _run_span(lang: str, params: Any):
+    """In th/my, group 2-4 adjacent letters into one unit so swap/delete have room to act."""
+    if lang not in NO_SPACE_LANGS:
+        return None
+    return lambda run: 2 <= len(run) <= 4 and all(_cls(c) in "LM" for c in run)
+
+
+@op("swap", "typo", span=_run_span)
+def swap(word: str, lang: str, rng: Any) -> str | None:
+    """Transpose two adjacent clusters (Korean: keystrokes) that differ."""
+    units, join = _units(word, lang, keys=False)
+    spots = [i for i in range(len(units) - 1) if units[i] != units[i + 1]]
+    if not spots:
+        return None
+    i = _pick(rng, spots)
+    units[i], units[i + 1] = units[i + 1], units[i]
+    return join(units)
+
+
+@op("delete", "typo", span=_run_span)
+def delete(word: str, lang: str, rng: Any) -> str | None:
+    """Drop one cluster (Korean: one keystroke); only in words of two units or more."""
+    units, join = _units(word, lang, keys=False)
+    if len(units) < 2:
+        return None
+    del units[int(rng.integers(len(units)))]
+    return join(units) or None
+
+
+@op("repeat", "typo")
+def repeat(word: str, lang: str, rng: Any) -> str | None:
+    """Type one cluster (Korean: one keystroke) twice."""
+    units, join = _units(word, lang, keys=False)
+    i = int(rng.integers(len(units)))
+    units.insert(i, units[i])
+    return join(units)
+
+
+# --------------------------------------------------------------------------- accents and case
+
+STRIPPABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+# Letters with a stroke or without a dot do not decompose; ASCII-only typing writes them so.
+# Turkish ı is typed as i (and İ, which decomposes to I + dot, as I).
+FOLD = {"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ħ": "h", "Ħ": "H",
+        "ı": "i", "ŧ": "t", "Ŧ": "T"}
+# (base, mark) pairs that are letters of their own rather than accents: Cyrillic й.
+KEEP = {("и", "\u0306"), ("И", "\u0306")}
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "").split(" ")[0]
+
+
+def _strip_cluster(unit: str) -> str:
+    decomposed = unicodedata.normalize("NFD", unit)
+    base = decomposed[0]
+    if _script(base) not in STRIPPABLE_SCRIPTS:
+        return unit
+    marks = [m for m in decomposed[1:] if unicodedata.category(m) != "Mn" or (base, m) in KEEP]
+    new = FOLD.get(base, base) + "".join(marks)
+    return unit if new == decomposed else unicodedata.normalize("NFC", new)
+
+
+@op("strip_diacritics", "typo")
+def strip_diacritics(word: str, lang: str, rng: Any, *, whole_word: bool = True) -> str | None:
+    """Type a word without its accents (é->e, ü->u, ế->e, ş->s, ı->i, ё->е, ά->α).
+
+    Only marks on Latin, Greek and Cyrillic letters go: Indic matras, Thai vowels and Arabic
+    harakat are spelling, not accents. ``whole_word: false`` strips a single cluster.
+    """
+    units = clusters(word)
+    spots = [i for i, u in enumerate(units) if _strip_cluster(u) != u]
+    if not spots:
+        return None
+    for i in spots if whole_word else [_pick(rng, spots)]:
+        units[i] = _strip_cluster(units[i])
+    return "".join(units)
+
+
+CASELESS_SCRIPTS = {"GEORGIAN"}  # Mtavruli capitals exist but ordinary text never uses them
+DOTTED_I_LANGS = {"tr", "az"}
+
+
+def _lower(text: str, lang: str) -> str:
+    if lang in DOTTED_I_LANGS:
+        text = text.replace("I", "ı").replace("İ", "i")
+    return text.lower()
+
+
+def _title(ch: str, lang: str) -> str:
+    if lang in DOTTED_I_LANGS and ch == "i":
+        return "İ"
+    return ch.title()
+
+
+@op("case", "typo")
+def case(word: str, lang: str, rng: Any) -> str | None:
+    """Lowercase a capitalised word or capitalise a lowercase one; None for caseless scripts."""
+    for i, ch in enumerate(word):
+        cat = unicodedata.category(ch)
+        if cat in ("Lu", "Lt", "Ll") and _script(ch) not in CASELESS_SCRIPTS:
+            new = _lower(word, lang) if cat != "Ll" else word[:i] + _title(ch, lang) + word[i + 1:]
+            return new if new != word and not any(c.isspace() for c in new) else None
+    return None
