@@ -1,0 +1,137 @@
+"""Load a checkpoint for a task family and fingerprint it by content.
+
+Local directories and hub ids both go through the ``transformers`` Auto classes. Weights must
+be safetensors unless the caller opts in to pickle (``allow_pickle``); remote code never runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from ..errors import ModelError
+
+HEADS = {
+    "pair": ("AutoModelForSequenceClassification", "ForSequenceClassification"),
+    "tagging": ("AutoModelForTokenClassification", "ForTokenClassification"),
+    "qa": ("AutoModelForQuestionAnswering", "ForQuestionAnswering"),
+    "retrieval": ("AutoModel", ""),
+}
+_PICKLE = ("pytorch_model.bin", "pytorch_model.bin.index.json")
+
+
+def resolve(checkpoint: str | os.PathLike) -> Path:
+    """The local directory of ``checkpoint`` (a directory, or a hub id fetched into the HF cache)."""
+    path = Path(checkpoint).expanduser()
+    if path.is_dir():
+        return path
+    text = str(checkpoint)
+    looks_local = path.exists() or text.startswith((".", "/", "~")) or text.count("/") > 1
+    if looks_local:
+        raise ModelError(f"checkpoint {text!r} is not a directory")
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(text, allow_patterns=[
+            "*.json", "*.safetensors", "*.model", "*.txt", "*.bin"]))
+    except Exception as exc:
+        raise ModelError(f"cannot fetch checkpoint {text!r} from the hub: {exc}") from None
+
+
+def _check_files(path: Path, allow_pickle: bool) -> None:
+    if not (path / "config.json").is_file():
+        raise ModelError(f"checkpoint {path} has no config.json")
+    has_safe = any(path.glob("*.safetensors"))
+    has_pickle = any((path / n).is_file() for n in _PICKLE)
+    if not has_safe and not has_pickle:
+        raise ModelError(f"checkpoint {path} has no weights (*.safetensors)")
+    if not has_safe and not allow_pickle:
+        raise ModelError(
+            f"checkpoint {path} only has pickle weights (pytorch_model.bin), which can run "
+            "arbitrary code when loaded; convert it to safetensors or pass --allow-pickle"
+        )
+
+
+def check_head(config, family: str) -> None:
+    """A classification/tagging/QA task needs a checkpoint trained with that head."""
+    _, suffix = HEADS[family]
+    archs = list(getattr(config, "architectures", None) or [])
+    if suffix and archs and not any(a.endswith(suffix) for a in archs):
+        raise ModelError(
+            f"checkpoint architecture {archs} does not fit a {family} task "
+            f"(needs a *{suffix} model)"
+        )
+
+
+def load(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False):
+    """(model, tokenizer, local path) for ``family``; every failure is a ModelError."""
+    import transformers
+
+    path = resolve(checkpoint)
+    _check_files(path, allow_pickle)
+    try:
+        config = transformers.AutoConfig.from_pretrained(path, trust_remote_code=False)
+    except Exception as exc:
+        raise ModelError(f"cannot read the config of {path}: {exc}") from None
+    check_head(config, family)
+    auto = getattr(transformers, HEADS[family][0])
+    try:
+        model, info = auto.from_pretrained(
+            path, trust_remote_code=False, use_safetensors=not allow_pickle or None,
+            output_loading_info=True,
+        )
+        tokenizer = transformers.AutoTokenizer.from_pretrained(path, trust_remote_code=False)
+    except Exception as exc:
+        raise ModelError(f"cannot load checkpoint {path}: {exc}") from None
+    if family != "retrieval" and _head_missing(info.get("missing_keys", [])):
+        raise ModelError(
+            f"checkpoint {path} has no trained {family} head (its weights would be random: "
+            f"{sorted(info['missing_keys'])[:4]})"
+        )
+    if not getattr(tokenizer, "is_fast", False):
+        raise ModelError(f"checkpoint {path} has no fast tokenizer (tokenizer.json)")
+    return model, tokenizer, path
+
+
+def _head_missing(missing: list[str]) -> bool:
+    heads = ("classifier", "qa_outputs", "score", "lm_head")
+    return any(k.split(".")[0] in heads for k in missing)
+
+
+def _file_digest(path: Path, memo: dict) -> str:
+    st = path.stat()
+    key = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+    if key not in memo:
+        h = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        memo[key] = h.hexdigest()
+    return memo[key]
+
+
+def fingerprint(path: Path, cache_dir: Path | None = None) -> str:
+    """Hash of the config, tokenizer and weight files' bytes (16 hex digits).
+
+    Hashing gigabytes is slow, so digests are memoised on disk by (path, size, mtime).
+    """
+    memo_file = cache_dir / "file_digests.json" if cache_dir else None
+    memo: dict = {}
+    if memo_file and memo_file.is_file():
+        try:
+            memo = json.loads(memo_file.read_text())
+        except (OSError, ValueError):
+            memo = {}
+    before = len(memo)
+    names = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in (
+        ".json", ".safetensors", ".bin", ".model", ".txt"))
+    h = hashlib.sha256()
+    for p in names:
+        h.update(f"{p.name}:{_file_digest(p, memo)}\n".encode())
+    if memo_file and len(memo) != before:
+        from .cache import write_json
+
+        write_json(memo_file, memo)
+    return h.hexdigest()[:16]

@@ -1,0 +1,54 @@
+"""Sequence classification (XNLI, PAWS-X; single sentences too): argmax over matched labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import engine
+from . import gold_names, match_labels
+
+
+def max_len(model, tokenizer, requested: int = 512) -> int:
+    """The longest input the model accepts (XLM-R-style position ids lose 2 to padding offset)."""
+    limits = [requested, int(getattr(tokenizer, "model_max_length", requested) or requested)]
+    pos = getattr(model.config, "max_position_embeddings", None)
+    if pos:
+        offset = 2 if getattr(model.config, "model_type", "") in ("xlm-roberta", "roberta") else 0
+        limits.append(int(pos) - offset)
+    return min(limits)
+
+
+def data_labels(split) -> list[str]:
+    """The label names of the data: the split's, the task's, or the sorted gold values."""
+    if split.label_names:
+        return [str(n) for n in split.label_names]
+    if split.task is not None and split.task.labels:
+        return list(split.task.labels)
+    return sorted(set(gold_names(split.dataset[split.fields["label"]], None)))
+
+
+def encode(tokenizer, split, limit: int) -> list[dict[str, list[int]]]:
+    f, ds = split.fields, split.dataset
+    first = [str(s) for s in ds[f["sentence1"]]]
+    second_col = f.get("sentence2")
+    second = [str(s) for s in ds[second_col]] if second_col in ds.column_names else None
+    enc = tokenizer(first, second, truncation=True, max_length=limit)
+    keys = [k for k in ("input_ids", "token_type_ids") if k in enc]
+    return [{k: list(enc[k][i]) for k in keys} for i in range(len(first))]
+
+
+def collect(outputs, mask) -> list[Any]:
+    return list(outputs.logits.float().cpu().numpy())
+
+
+def predict(model, tokenizer, split, config: engine.EngineConfig) -> tuple[list[str], list[str]]:
+    """Predicted label names (in the data's label space) and warnings."""
+    import numpy as np
+
+    names = data_labels(split)
+    ids, notes = match_labels(model.config.id2label, names, "label")
+    feats = encode(tokenizer, split, max_len(model, tokenizer))
+    rows = engine.run(model, feats, collect, pad_id=tokenizer.pad_token_id, config=config,
+                      desc=f"{split.lang}")
+    preds = [names[int(np.argmax(r[ids]))] for r in rows]
+    return preds, notes

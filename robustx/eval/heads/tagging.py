@@ -1,0 +1,92 @@
+"""Token classification (PAN-X, UD-POS): one tag per word from the word's first sub-word.
+
+Sentences longer than the model's limit are cut at word boundaries into several windows, so
+no word is ever dropped; a word that is longer than a whole window keeps its first sub-words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import engine
+from . import gold_names, match_labels
+from .classify import max_len
+
+
+def tag_names(split) -> list[str]:
+    if split.label_names:
+        return [str(n) for n in split.label_names]
+    if split.task is not None and split.task.labels:
+        return list(split.task.labels)
+    tags = split.dataset[split.fields["tags"]]
+    return sorted({t for row in tags for t in gold_names(row, None)})
+
+
+def windows(word_pieces: list[list[int]], room: int) -> list[tuple[int, list[list[int]]]]:
+    """Greedy word-boundary windows of at most ``room`` sub-words: (first word index, words)."""
+    out: list[tuple[int, list[list[int]]]] = []
+    start, cur, used = 0, [], 0
+    for w, pieces in enumerate(word_pieces):
+        pieces = pieces[:room]
+        if cur and used + len(pieces) > room:
+            out.append((start, cur))
+            start, cur, used = w, [], 0
+        cur.append(pieces)
+        used += len(pieces)
+    if cur or not out:
+        out.append((start, cur))
+    return out
+
+
+def encode(tokenizer, split, limit: int) -> tuple[list[dict[str, list[int]]], list[Any]]:
+    """Features (one per window) and, per window, (example, first word, per-word first position)."""
+    sentences = [[str(t) for t in row] for row in split.dataset[split.fields["tokens"]]]
+    enc = tokenizer(sentences, is_split_into_words=True, add_special_tokens=False)
+    room = limit - 2
+    feats, meta = [], []
+    for ex, words in enumerate(sentences):
+        ids, word_ids = enc["input_ids"][ex], enc.word_ids(ex)
+        pieces: list[list[int]] = [[] for _ in words]
+        for tok, w in zip(ids, word_ids, strict=True):
+            if w is not None:
+                pieces[w].append(tok)
+        for first, chunk in windows(pieces, room):
+            row = [tokenizer.cls_token_id]
+            positions = []
+            for p in chunk:
+                positions.append(len(row) if p else None)
+                row.extend(p)
+            row.append(tokenizer.sep_token_id)
+            feats.append({"input_ids": row})
+            meta.append((ex, first, positions))
+    return feats, meta
+
+
+def collect(outputs, mask) -> list[Any]:
+    logits = outputs.logits.float().cpu().numpy()
+    lengths = mask.sum(dim=1).tolist()
+    return [logits[i, : lengths[i]] for i in range(len(lengths))]
+
+
+def predict(model, tokenizer, split, config: engine.EngineConfig):
+    """Predicted tag names per word (same shape as the gold tags) and warnings."""
+    import numpy as np
+
+    names = tag_names(split)
+    ids, notes = match_labels(model.config.id2label, names, "tag")
+    feats, meta = encode(tokenizer, split, max_len(model, tokenizer))
+    rows = engine.run(model, feats, collect, pad_id=tokenizer.pad_token_id, config=config,
+                      desc=f"{split.lang}")
+    fallback = "O" if "O" in names else names[0]
+    n_words = [len(r) for r in split.dataset[split.fields["tokens"]]]
+    preds = [[fallback] * n for n in n_words]
+    empty = 0
+    for (ex, first, positions), logits in zip(meta, rows, strict=True):
+        for k, pos in enumerate(positions):
+            if pos is None:
+                empty += 1
+                continue
+            preds[ex][first + k] = names[int(np.argmax(logits[pos][ids]))]
+    if empty:
+        notes.append(f"{empty} word(s) produced no sub-word and were tagged {fallback!r}")
+    return preds, notes
