@@ -1,0 +1,112 @@
+"""Code-switching: replace a word with its equivalent in another language (English by default).
+
+Real code-mixed text (Hinglish, Spanglish, Denglisch...) swaps single content words into the
+matrix language, so the op works one word for one word: a translation of several words would
+break token/tag alignment, hence ``multiword="skip"`` by default; ``"join"`` glues the words
+together only where the target language is itself written without spaces (zh, ja, th...).
+Lexicons come from :mod:`robustx.noise.lexicons` (built-in, MUSE, TSV or FreeDict).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..errors import UsageError
+from . import lexicons
+from .base import op
+
+SPACELESS = frozenset({"zh", "ja", "th", "my", "km", "lo", "bo"})
+MULTIWORD = ("skip", "join")
+DEFAULTS: dict[str, Any] = {
+    "target": "en",
+    "lexicon": "builtin",
+    "format": "auto",
+    "multiword": "skip",
+}
+ARABIC_ARTICLE = "ال"
+
+
+def _params(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {**DEFAULTS, **params}
+
+
+def _lexicon(lang: str, p: Mapping[str, Any]) -> lexicons.Lexicon:
+    return lexicons.load(str(p["lexicon"]), str(p["format"]), lang, str(p["target"]))
+
+
+def check(lang: str, params: Mapping[str, Any]) -> None:
+    """Validate params and load the lexicon once, so a missing one fails before any data."""
+    p = _params(params)
+    if p["multiword"] not in MULTIWORD:
+        raise UsageError(
+            f"codeswitch: multiword must be one of {MULTIWORD}, not {p['multiword']!r}"
+        )
+    if p["target"] == lang:
+        raise UsageError(f"codeswitch: target {lang!r} is the text's own language")
+    _lexicon(lang, p)
+
+
+def fingerprint(params: Mapping[str, Any]) -> str:
+    return lexicons.fingerprint(str(_params(params)["lexicon"]))
+
+
+def span(lang: str, params: Mapping[str, Any]) -> Callable[[str], bool] | None:
+    """For spaceless languages: lets the engine group characters into lexicon words ("电影")."""
+    if lang not in SPACELESS:
+        return None
+    lex = _lexicon(lang, _params(params))
+    return lambda s: lexicons.normalise(s, lang) in lex
+
+
+def keep_case(source: str, word: str) -> str:
+    """Apply the source's UPPER or Title case to the replacement; otherwise keep the lexicon's."""
+    if len(source) > 1 and source.isupper():
+        return word.upper()
+    if source[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def candidates(
+    word: str, lang: str, lex: lexicons.Lexicon, target: str, multiword: str
+) -> list[str]:
+    """The usable one-unit translations of ``word``, in lexicon order.
+
+    Arabic: a word not found with its article "ال" is looked up without it; the replacement is
+    the bare English noun, since "the X" would be two units.
+    """
+    key = lexicons.normalise(word, lang)
+    found = lex.get(key)
+    if not found and lang == "ar" and key.startswith(ARABIC_ARTICLE) and len(key) > 3:
+        found = lex.get(key[len(ARABIC_ARTICLE) :])
+    out = []
+    for t in found:
+        parts = t.split()
+        if len(parts) == 1:
+            out.append(t)
+        elif multiword == "join" and target in SPACELESS:
+            out.append("".join(parts))
+    return list(dict.fromkeys(out))
+
+
+@op("codeswitch", "codeswitch", check=check, fingerprint=fingerprint, span=span)
+def codeswitch(
+    word: str,
+    lang: str,
+    rng: Any,
+    *,
+    target: str = "en",
+    lexicon: str = "builtin",
+    format: str = "auto",
+    multiword: str = "skip",
+) -> str | None:
+    """Swap a word for a translation into ``target`` from a bilingual lexicon (None if absent).
+
+    Several translations: one is drawn with ``rng``. Case of the source is kept (Haus -> House).
+    """
+    p = {"target": target, "lexicon": lexicon, "format": format, "multiword": multiword}
+    cands = candidates(word, lang, _lexicon(lang, p), target, multiword)
+    if not cands:
+        return None
+    return keep_case(word, cands[int(rng.integers(len(cands)))])
