@@ -24,6 +24,7 @@ from ..errors import ResourceError
 from .base import op
 
 ZW_JOINERS = "\u200c\u200d"
+SPACING_MARKS = "\u0e33\u0eb3"  # Thai and Lao AM: letters by category, cluster marks by UAX #29
 
 # --------------------------------------------------------------------------- layouts
 
@@ -103,7 +104,7 @@ def _cls(ch: str) -> str:
 
 
 def _attaches(ch: str) -> bool:
-    return unicodedata.category(ch)[0] == "M" or ch in ZW_JOINERS
+    return unicodedata.category(ch)[0] == "M" or ch in ZW_JOINERS or ch in SPACING_MARKS
 
 
 def clusters(word: str) -> list[str]:
@@ -311,6 +312,13 @@ FOLD = {"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ħ": 
         "ı": "i", "ŧ": "t", "Ŧ": "T"}
 # (base, mark) pairs that are letters of their own rather than accents: Cyrillic й.
 KEEP = {("и", "\u0306"), ("И", "\u0306")}
+# Combining diacritical mark blocks; marks of other scripts (a stray virama) are not accents.
+DIACRITIC_BLOCKS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF),
+                    (0xFE20, 0xFE2F))
+
+
+def _is_accent(base: str, mark: str) -> bool:
+    return (base, mark) not in KEEP and any(a <= ord(mark) <= b for a, b in DIACRITIC_BLOCKS)
 
 
 def _script(ch: str) -> str:
@@ -322,7 +330,7 @@ def _strip_cluster(unit: str) -> str:
     base = decomposed[0]
     if _script(base) not in STRIPPABLE_SCRIPTS:
         return unit
-    marks = [m for m in decomposed[1:] if unicodedata.category(m) != "Mn" or (base, m) in KEEP]
+    marks = [m for m in decomposed[1:] if not _is_accent(base, m)]
     new = FOLD.get(base, base) + "".join(marks)
     return unit if new == decomposed else unicodedata.normalize("NFC", new)
 

@@ -1,0 +1,339 @@
+"""Tests of the typo family: expected outputs, layout neighbours, Hangul, and properties."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from robustx.errors import ResourceError
+from robustx.noise import typo
+from robustx.noise.base import OPS
+from robustx.tasks import XTREME_LANGS
+
+ROOT = Path(__file__).resolve().parents[2]
+OP_NAMES = ("kbd", "kbd_insert", "swap", "delete", "repeat", "strip_diacritics", "case")
+
+
+def run(name: str, word: str, lang: str, seed: int = 1, **params):
+    return OPS.get(name)(word, lang, np.random.default_rng(seed), **params)
+
+
+# Expected outputs with seed 1; each was checked by hand against the layout (see comments).
+EXPECTED = {
+    "kbd": [
+        ("de", "Mädchen", "Mädxhen"),  # c -> x (QWERTZ row below-left)
+        ("fr", "Élève", "Éluve"),  # è (AZERTY digit row, key 7) -> u below it
+        ("vi", "Tiếng", "Tisng"),  # ế has no key on us: its base e -> s (Telex typist)
+        ("tr", "ışık", "ılık"),  # ş -> l on Turkish Q
+        ("ru", "Москва", "Мочква"),  # с -> ч (ЙЦУКЕН)
+        ("el", "Αθήνα", "Αθξνα"),  # η -> ξ
+        ("ar", "العربية", "العؤبية"),  # ر -> ؤ
+        ("hi", "हिन्दी", "हिव्दी"),  # न -> व (InScript), halant kept
+        ("th", "ภาษาไทย", "ภาษสไทย"),  # า -> ส (Kedmanee)
+        ("ko", "한국어", "한욱어"),  # ㄱ -> ㅇ (r -> d), recomposed
+        ("ko", "값", "겂"),  # ㅏ -> ㅓ (k -> j)
+        ("yo", "Yorùbá", "Yodùbá"),
+        ("ka", "საქართველო", "საქადთველო"),  # რ -> დ
+        ("ja", "日本語", None),  # typed with an input method
+    ],
+    "kbd_insert": [
+        ("de", "Mädchen", "Mädcxhen"),
+        ("fr", "Élève", "Élèuve"),
+        ("vi", "Tiếng", "Tiếsng"),
+        ("ru", "Москва", "Мосчква"),
+        ("hi", "हिन्दी", "हिन्वदी"),  # inserted after the whole cluster न्
+        ("th", "ภาษาไทย", "ภาษาสไทย"),
+        ("ko", "한국어", "한ㄱ욱어"),
+        ("ko", "값", "가ㅓㅂㅅ"),  # an extra vowel breaks the syllable like an IME does
+        ("ja", "日本語", None),
+    ],
+    "swap": [
+        ("de", "Mädchen", "Mäcdhen"),
+        ("fr", "Élève", "Éèlve"),
+        ("vi", "Tiếng", "Tếing"),  # ế moves with its two stacked marks
+        ("el", "Αθήνα", "Αήθνα"),
+        ("ar", "العربية", "الرعبية"),
+        ("hi", "हिन्दी", "न्हिदी"),  # clusters हि and न् swap, matra stays on ह
+        ("th", "ภาษาไทย", "ภาาษไทย"),
+        ("ko", "한국어", "하눅ㄱ어"),
+        ("ko", "값", "ㄱ밧"),
+        ("ja", "日本語", "本日語"),
+    ],
+    "delete": [
+        ("de", "Mädchen", "Mädhen"),
+        ("vi", "Tiếng", "Ting"),
+        ("tr", "ışık", "ıık"),
+        ("hi", "हिन्दी", "हिदी"),
+        ("th", "ภาษาไทย", "ภาษไทย"),
+        ("ko", "한국어", "하눅어"),  # one keystroke (ㄱ) dropped
+        ("ka", "საქართველო", "საქათველო"),
+    ],
+    "repeat": [
+        ("de", "Mädchen", "Mädcchen"),
+        ("vi", "Tiếng", "Tiếếng"),
+        ("ru", "Москва", "Моссква"),
+        ("hi", "हिन्दी", "हिन्न्दी"),
+        ("th", "ภาษาไทย", "ภาษาาไทย"),
+        ("ko", "값", "가ㅏㅂㅅ"),
+        ("ja", "日本語", "日本本語"),
+    ],
+    "strip_diacritics": [
+        ("fr", "Élève", "Eleve"),
+        ("fr", "français", "francais"),
+        ("de", "Mädchen", "Madchen"),
+        ("de", "Straße", None),  # ß is a letter, not an accent
+        ("vi", "Tiếng", "Tieng"),
+        ("vi", "Việt", "Viet"),
+        ("vi", "Đà", "Da"),
+        ("tr", "şeker", "seker"),
+        ("tr", "ışık", "isik"),  # stated rule: ASCII-only typing writes ı as i
+        ("tr", "İstanbul", "Istanbul"),
+        ("ru", "ёлка", "елка"),
+        ("ru", "йод", None),  # й is a letter of its own
+        ("el", "Αθήνα", "Αθηνα"),
+        ("yo", "Yorùbá", "Yoruba"),
+        ("yo", "ọmọ", "omo"),
+        ("hi", "हिन्दी", None),  # matras and halant are spelling
+        ("th", "น้ำ", None),
+        ("ar", "مَدْرَسَة", None),  # harakat are vowel signs
+        ("ko", "한국어", None),
+    ],
+    "case": [
+        ("de", "Straße", "straße"),
+        ("de", "über", "Über"),
+        ("fr", "Élève", "élève"),
+        ("tr", "İstanbul", "istanbul"),
+        ("tr", "Iğdır", "ığdır"),
+        ("tr", "ışık", "Işık"),
+        ("tr", "istanbul", "İstanbul"),
+        ("el", "ΟΔΟΣ", "οδος"),  # final sigma
+        ("ru", "ёлка", "Ёлка"),
+        ("ka", "საქართველო", None),
+        ("hi", "हिन्दी", None),
+        ("ko", "한국어", None),
+        ("en", "123", None),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "name,lang,word,want", [(n, *case) for n, cases in EXPECTED.items() for case in cases]
+)
+def test_expected_output(name, lang, word, want):
+    assert run(name, word, lang) == want
+
+
+def test_registered_in_typo_family():
+    for name in OP_NAMES:
+        assert OPS.get(name).family == "typo"
+    assert OPS.get("strip_diacritics").defaults == {"whole_word": True}
+
+
+def test_strip_one_cluster_only():
+    out = run("strip_diacritics", "Tiếng Việt".replace(" ", ""), "vi", whole_word=False)
+    assert out in ("TiengViệt", "TiếngViet")
+
+
+def test_strip_keeps_devanagari_matras_next_to_latin():
+    assert run("strip_diacritics", "café्हिन्दी", "hi") == "cafe्हिन्दी"
+    assert run("strip_diacritics", "नमस्ते", "hi") is None
+
+
+# ---------------------------------------------------------------- layouts
+
+
+def test_every_keyboard_language_has_a_layout():
+    for lang in XTREME_LANGS:
+        layout = typo.layout_for(lang)
+        if lang in ("zh", "ja"):
+            assert layout is None
+        else:
+            assert layout["grid"] and layout["neighbours"], lang
+
+
+def test_unknown_language_is_a_resource_error():
+    with pytest.raises(ResourceError, match="no keyboard layout for language 'xx'"):
+        typo.layout_for("xx")
+    with pytest.raises(ResourceError):
+        OPS.get("kbd").check("xx", {})
+    OPS.get("kbd").check("ja", {})  # served, with nothing to offer
+
+
+@pytest.mark.parametrize(
+    "lang,ch,want",
+    [
+        ("en", "g", {"t", "y", "f", "h", "v", "b"}),
+        ("en", "G", {"T", "Y", "F", "H", "V", "B"}),  # same shift level
+        ("de", "t", {"5", "6", "r", "z", "f", "g"}),  # QWERTZ
+        ("fr", "a", {"&", "é", "z", "q"}),  # AZERTY
+        ("fr", "É", {"&", '"', "A", "Z"}),  # no key: é's neighbours, upper-cased
+        ("ru", "к", {"4", "5", "у", "е", "в", "а"}),
+        ("ko", "ㄱ", {"4", "5", "ㄷ", "ㅅ", "ㅇ", "ㄹ"}),
+        ("hi", "k", {"i", "o", "j", "l", "m", ","}),  # latin word in Hindi text: us layout
+        ("zh", "a", set()),
+    ],
+)
+def test_neighbours(lang, ch, want):
+    assert set(typo.neighbours(lang, ch)) == want
+
+
+WORDS = {
+    "de": ["Mädchen", "Straße"], "fr": ["Élève", "français"], "vi": ["Tiếng", "Việt"],
+    "tr": ["ışık", "İstanbul"], "ru": ["Москва"], "el": ["Αθήνα", "ΟΔΟΣ"],
+    "ar": ["مَدْرَسَة", "لا"], "fa": ["فارسی"], "he": ["עברית"], "hi": ["नमस्ते", "हिन्दी"],
+    "bn": ["বাংলা"], "ta": ["தமிழ்"], "te": ["తెలుగు"], "ml": ["മലയാളം"], "mr": ["मराठी"],
+    "th": ["ภาษาไทย", "น้ำ"], "my": ["မြန်မာ"], "ka": ["ქართული"], "kk": ["қазақ"],
+    "ur": ["اردو"], "yo": ["Yorùbá"], "hu": ["űrlap"], "en": ["keyboard"],
+}
+
+
+@pytest.mark.parametrize("lang,word", [(lang, w) for lang, ws in WORDS.items() for w in ws])
+def test_every_kbd_substitution_is_a_neighbour(lang, word):
+    allowed = {
+        word[:i] + n + word[i + 1:] for i, ch in enumerate(word) for n in typo.neighbours(lang, ch)
+    }
+    seen = set()
+    for seed in range(150):
+        out = run("kbd", word, lang, seed)
+        assert out in allowed, (seed, out)
+        seen.add(out)
+    assert len(seen) > 3
+
+
+@pytest.mark.parametrize("lang,word", [(lang, w) for lang, ws in WORDS.items() for w in ws])
+def test_every_kbd_insertion_is_a_neighbour_next_to_its_key(lang, word):
+    starts, ends, at = {}, {}, 0  # code point index -> its cluster's start and end
+    for unit in typo.clusters(word):
+        for i in range(at, at + len(unit)):
+            starts[i], ends[i] = at, at + len(unit)
+        at += len(unit)
+    allowed = {
+        word[:j] + n + word[j:]
+        for i, ch in enumerate(word)
+        for n in typo.neighbours(lang, ch)
+        for j in (i, i + 1, starts[i], ends[i])
+    }
+    for seed in range(60):
+        out = run("kbd_insert", word, lang, seed)
+        assert out in allowed, (seed, out)
+        assert unicodedata.category(out[0])[0] != "M"
+
+
+def test_kbd_preserves_letter_and_mark_classes():
+    for seed in range(200):
+        out = run("kbd", "हिन्दी", "hi", seed)
+        assert [unicodedata.category(c)[0] for c in out] == ["L", "M", "L", "M", "L", "M"]
+
+
+# ---------------------------------------------------------------- clusters and Hangul
+
+
+def test_clusters():
+    assert typo.clusters("Tiê\u0301ng") == ["T", "i", "ê\u0301", "n", "g"]
+    assert typo.clusters("हिन्दी") == ["हि", "न्", "दी"]
+    assert typo.clusters("น้ำใจ") == ["น้ำ", "ใ", "จ"]
+    assert typo.clusters("\u0301a") == ["\u0301", "a"]
+
+
+@pytest.mark.parametrize("name", ["swap", "delete", "repeat"])
+@pytest.mark.parametrize("lang,word", [("hi", "हिन्दी"), ("th", "น้ำใจดี"), ("vi", "Nguyễn")])
+def test_edits_never_split_a_cluster(name, lang, word):
+    units = set(typo.clusters(word))
+    for seed in range(40):
+        out = run(name, word, lang, seed)
+        assert set(typo.clusters(out)) <= units
+        assert unicodedata.category(out[0])[0] != "M"
+
+
+def test_hangul_keystrokes_round_trip():
+    assert typo.keystrokes("값") == ["ㄱ", "ㅏ", "ㅂ", "ㅅ"]
+    assert typo.keystrokes("왜") == ["ㅇ", "ㅗ", "ㅐ"]
+    assert typo.compose(["ㅇ", "ㅣ", "ㄹ", "ㄱ", "ㄷ", "ㅏ"]) == "읽다"
+    assert typo.compose(["ㄱ", "ㅏ", "ㄱ", "ㅏ"]) == "가가"
+    assert typo.compose(["ㅏ", "ㄱ", "a"]) == "ㅏㄱa"
+
+
+@given(st.text(st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), min_size=1))
+def test_hangul_round_trip_property(word):
+    assert typo.compose(typo.keystrokes(word)) == word
+
+
+def _valid_hangul(text: str) -> bool:
+    return all(0xAC00 <= ord(c) <= 0xD7A3 or 0x3131 <= ord(c) <= 0x318E for c in text)
+
+
+@pytest.mark.parametrize("name", ["kbd", "kbd_insert", "swap", "delete", "repeat"])
+def test_korean_output_is_valid_hangul(name):
+    for word in ("한국어", "읽다", "값", "왜냐하면", "ㅋㅋ"):
+        for seed in range(30):
+            out = run(name, word, "ko", seed)
+            if out is None:  # only swap of two identical keystrokes has nothing to offer
+                assert name == "swap" and word == "ㅋㅋ"
+                continue
+            assert _valid_hangul(out) and out != word, (word, seed, out)
+
+
+# ---------------------------------------------------------------- properties
+
+WORD = st.text(st.characters(exclude_categories=("Cs",)).filter(lambda c: not c.isspace()),
+               min_size=1, max_size=12)
+LANGS = st.sampled_from(["en", "de", "fr", "vi", "tr", "ru", "el", "ar", "hi", "th", "ko",
+                         "ka", "zh", "ja", "my", "ta"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(WORD, LANGS, st.sampled_from(OP_NAMES), st.integers(0, 2**32 - 1))
+def test_ops_total_and_deterministic(word, lang, name, seed):
+    out = run(name, word, lang, seed)
+    assert out is None or (isinstance(out, str) and out and not any(c.isspace() for c in out))
+    assert run(name, word, lang, seed) == out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from("हिन्दीनमस्तेकािुूृेैोौंःँ्"), min_size=1, max_size=10))
+def test_strip_diacritics_keeps_devanagari(word):
+    assert run("strip_diacritics", "é" + word, "hi") == "e" + word
+
+
+def test_span_groups_thai_runs_only():
+    pred = OPS.get("swap").span("th", {})
+    assert pred("ภาษา") and not pred("ภาษาไทย") and not pred("ก1")
+    assert OPS.get("swap").span("de", {}) is None
+
+
+# ---------------------------------------------------------------- data and laziness
+
+
+def test_layout_files_are_small_and_indexed():
+    layouts = ROOT / "robustx" / "noise" / "resources" / "layouts"
+    index = json.loads((layouts / "langs.json").read_text(encoding="utf-8"))["langs"]
+    assert set(index) == set(XTREME_LANGS)
+    for name in set(filter(None, index.values())):
+        assert (layouts / name).stat().st_size < 8000
+    assert (layouts / "README.md").is_file()
+
+
+def test_no_io_at_import():
+    code = ("import robustx.noise.typo as t; "
+            "assert t._index.cache_info().currsize == 0 and t._load.cache_info().currsize == 0")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+@pytest.mark.skipif(not Path("/usr/share/X11/xkb/symbols/us").is_file()
+                    or not Path("/usr/include/X11/keysymdef.h").is_file(),
+                    reason="xkb-data and x11proto-dev are needed to regenerate layouts")
+def test_generator_reproduces_shipped_layouts(tmp_path):
+    subprocess.run([sys.executable, "scripts/gen_layouts.py", "--out", str(tmp_path)],
+                   check=True, cwd=ROOT, capture_output=True)
+    shipped = ROOT / "robustx" / "noise" / "resources" / "layouts"
+    for path in tmp_path.glob("*.json"):
+        assert path.read_text(encoding="utf-8") == (shipped / path.name).read_text(
+            encoding="utf-8"), path.name
