@@ -51,9 +51,19 @@ def normalise(word: str, lang: str) -> str:
 class Lexicon:
     """Source key -> translations (tuple, file order, no duplicates)."""
 
-    def __init__(self, entries: dict[str, tuple[str, ...]], name: str) -> None:
+    def __init__(
+        self,
+        entries: dict[str, tuple[str, ...]],
+        name: str,
+        sources: dict[str, str] | None = None,
+    ) -> None:
         self._entries = entries
         self.name = name
+        self._sources = sources or {}  # key -> the source word as first written in the file
+
+    def words(self) -> list[str]:
+        """The source keys, sorted."""
+        return sorted(self._entries)
 
     def get(self, key: str) -> tuple[str, ...]:
         return self._entries.get(key, ())
@@ -67,17 +77,20 @@ class Lexicon:
     def inverted(self, name: str) -> Lexicon:
         """The reverse lexicon (target -> source), keyed by the caseless target word."""
         out: dict[str, list[str]] = {}
-        for src, tgts in self._entries.items():
+        for key, tgts in self._entries.items():
             for t in tgts:
-                out.setdefault(t.casefold(), []).append(src)
+                out.setdefault(t.casefold(), []).append(self._sources.get(key, key))
         return Lexicon({k: tuple(dict.fromkeys(v)) for k, v in out.items()}, name)
 
 
 def _build(pairs: Iterable[tuple[str, str]], lang: str, name: str) -> Lexicon:
     out: dict[str, list[str]] = {}
+    sources: dict[str, str] = {}
     for src, tgt in pairs:
-        out.setdefault(normalise(src, lang), []).append(" ".join(tgt.split()))
-    return Lexicon({k: tuple(dict.fromkeys(v)) for k, v in out.items()}, name)
+        key = normalise(src, lang)
+        sources.setdefault(key, unicodedata.normalize("NFC", src))
+        out.setdefault(key, []).append(" ".join(tgt.split()))
+    return Lexicon({k: tuple(dict.fromkeys(v)) for k, v in out.items()}, name, sources)
 
 
 def _lines(path: Path) -> list[str]:
