@@ -1,0 +1,163 @@
+"""End to end: evaluate() on local files for every family, the cache, and typed errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from robustx.errors import InputError, ModelError
+from robustx.eval import run as R
+from robustx.eval.scoring import metrics_from_stats
+
+from .helpers import PAIR_ROWS, QA_ROWS, RETRIEVAL_ROWS, TAG_ROWS, make_split, write_jsonl
+
+CASES = [
+    ("xnli", "pair", "de", PAIR_ROWS, "accuracy"),
+    ("panx", "tagging", "en", TAG_ROWS, "f1"),
+    ("xquad", "qa", "en", QA_ROWS, "f1"),
+    ("mlqa", "qa", "zh", QA_ROWS, "f1"),
+    ("tatoeba", "retrieval", "de", RETRIEVAL_ROWS, "accuracy"),
+    ("bucc", "retrieval", "de", RETRIEVAL_ROWS, "f1"),
+]
+
+
+def _eval(ckpt, task, data, tmp_path, **kw):
+    kw.setdefault("cache_dir", tmp_path / "cache")
+    return R.evaluate(ckpt, task, data=data, device="cpu", progress=False, **kw)
+
+
+@pytest.mark.parametrize(("task", "family", "lang", "rows", "metric"), CASES)
+def test_evaluate_every_family(tiny_checkpoints, tmp_path, task, family, lang, rows, metric):
+    data = write_jsonl(tmp_path / "data" / task / f"{lang}.jsonl", rows)
+    doc = _eval(tiny_checkpoints[family], task, data, tmp_path, return_predictions=True)
+    assert doc["schema"] == "robustx.scores/1"
+    assert (doc["task"], doc["family"], doc["metric"]) == (task, family, metric)
+    res = doc["results"][lang]
+    assert res["n"] == len(rows) and 0.0 <= res["score"] <= 100.0
+    assert doc["average"]["score"] == pytest.approx(res["score"])
+    assert len(doc["checkpoint"]["fingerprint"]) == 16 and doc["precision"] == "fp32"
+    assert doc["data"]["noise_signature"] is None
+    pred = doc["predictions"][lang]
+    assert all(len(v) == len(rows) for v in pred["stats"].values())
+    sums = {k: sum(v) for k, v in pred["stats"].items()}
+    again = metrics_from_stats(pred["kind"], sums, len(rows))
+    assert again[metric] == pytest.approx(res["metrics"][metric])
+    json.dumps(doc)  # the whole document is JSON
+
+
+def test_known_scores_by_hand(tiny_checkpoints, tmp_path):
+    data = write_jsonl(tmp_path / "xnli" / "de.jsonl", PAIR_ROWS)
+    doc = _eval(tiny_checkpoints["pair"], "xnli", data, tmp_path, return_predictions=True)
+    preds = doc["predictions"]["de"]["pred"]
+    gold = [r["gold_label"] for r in PAIR_ROWS]
+    expected = 100 * sum(p == g for p, g in zip(preds, gold, strict=True)) / len(gold)
+    assert doc["results"]["de"]["metrics"]["accuracy"] == pytest.approx(expected)
+
+
+def test_int_labels_facebook_xnli_columns(tiny_checkpoints, tmp_path):
+    names = ["entailment", "neutral", "contradiction"]
+    rows = [{"premise": r["sentence1"], "hypothesis": r["sentence2"],
+             "label": names.index(r["gold_label"])} for r in PAIR_ROWS]
+    a = _eval(tiny_checkpoints["pair"], "xnli", write_jsonl(tmp_path / "a" / "de.jsonl", rows),
+              tmp_path, cache=False, return_predictions=True)
+    b = _eval(tiny_checkpoints["pair"], "xnli",
+              write_jsonl(tmp_path / "b" / "de.jsonl", PAIR_ROWS), tmp_path, cache=False,
+              return_predictions=True)
+    assert a["predictions"]["de"]["stats"] == b["predictions"]["de"]["stats"]
+
+
+def test_cache_makes_rescoring_free_and_no_cache_bypasses(tiny_checkpoints, tmp_path,
+                                                          monkeypatch):
+    data = write_jsonl(tmp_path / "panx" / "en.jsonl", TAG_ROWS)
+    first = _eval(tiny_checkpoints["tagging"], "panx", data, tmp_path)
+    assert list((tmp_path / "cache" / "predictions").glob("*.json"))
+
+    def boom(*a, **k):
+        raise AssertionError("predicted again")
+
+    monkeypatch.setattr(R, "predict_split", boom)
+    second = _eval(tiny_checkpoints["tagging"], "panx", data, tmp_path)
+    assert second["results"] == first["results"]
+    with pytest.raises(AssertionError, match="predicted again"):
+        _eval(tiny_checkpoints["tagging"], "panx", data, tmp_path, cache=False)
+
+
+def test_noise_signature_from_manifest(tiny_checkpoints, tmp_path):
+    write_jsonl(tmp_path / "noisy" / "xnli" / "de.jsonl", PAIR_ROWS)
+    sig = "typo.v1[kbd:0.10]|sev:3|rs:1|data:00000000|v:0.1.0"
+    (tmp_path / "noisy" / "manifest.json").write_text(json.dumps({"signature": sig}))
+    doc = _eval(tiny_checkpoints["pair"], "xnli", tmp_path / "noisy", tmp_path)
+    assert doc["data"]["noise_signature"] == sig
+    assert doc["results"]["de"]["noise_signature"] == sig
+
+
+def test_render_scores(tiny_checkpoints, tmp_path):
+    from rich.console import Console
+
+    data = write_jsonl(tmp_path / "xquad" / "en.jsonl", QA_ROWS)
+    doc = _eval(tiny_checkpoints["qa"], "xquad", data, tmp_path)
+    console = Console(record=True, width=100)
+    R.render_scores(doc, console)
+    text = console.export_text()
+    assert "exact_match" in text and "avg" in text and "en" in text
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+def test_missing_checkpoint(tmp_path):
+    data = write_jsonl(tmp_path / "xnli" / "de.jsonl", PAIR_ROWS)
+    with pytest.raises(ModelError, match="not a directory"):
+        _eval(tmp_path / "nope", "xnli", data, tmp_path)
+
+
+def test_pickle_only_needs_opt_in(tmp_path):
+    from tests.fixtures.tiny_models import build
+
+    ckpt = build("pair", tmp_path / "pickled", safetensors=False)
+    data = write_jsonl(tmp_path / "xnli" / "de.jsonl", PAIR_ROWS)
+    with pytest.raises(ModelError, match="allow-pickle"):
+        _eval(ckpt, "xnli", data, tmp_path)
+    doc = _eval(ckpt, "xnli", data, tmp_path, allow_pickle=True)
+    assert doc["results"]["de"]["n"] == len(PAIR_ROWS)
+
+
+def test_head_does_not_fit_task(tiny_checkpoints, tmp_path):
+    data = write_jsonl(tmp_path / "xnli" / "de.jsonl", PAIR_ROWS)
+    with pytest.raises(ModelError, match="ForSequenceClassification"):
+        _eval(tiny_checkpoints["tagging"], "xnli", data, tmp_path)
+
+
+def test_unmatchable_labels(tmp_path):
+    from tests.fixtures.tiny_models import build
+
+    ckpt = build("pair", tmp_path / "yesno", labels=("yes", "no", "maybe"))
+    data = write_jsonl(tmp_path / "xnli" / "de.jsonl", PAIR_ROWS)
+    with pytest.raises(ModelError, match="cannot match"):
+        _eval(ckpt, "xnli", data, tmp_path)
+
+
+def test_generic_labels_map_by_index_with_warning(tmp_path):
+    from tests.fixtures.tiny_models import build
+
+    ckpt = build("pair", tmp_path / "generic", labels=("LABEL_0", "LABEL_1", "LABEL_2"))
+    data = write_jsonl(tmp_path / "xnli" / "de.jsonl", PAIR_ROWS)
+    with pytest.warns(UserWarning, match="index"):
+        doc = _eval(ckpt, "xnli", data, tmp_path)
+    assert any("generic" in w for w in doc["warnings"])
+
+
+def test_empty_split(tiny_checkpoints, tmp_path):
+    split = make_split("pair", PAIR_ROWS, "xnli", "de")
+    split.dataset = split.dataset.select([])
+    with pytest.raises(InputError, match="empty"):
+        R.evaluate(tiny_checkpoints["pair"], "xnli", splits=[split], device="cpu",
+                   progress=False, cache=False)
+
+
+def test_config_without_weights(tmp_path):
+    (tmp_path / "bare").mkdir()
+    (tmp_path / "bare" / "config.json").write_text("{}")
+    data = write_jsonl(tmp_path / "xnli" / "de.jsonl", PAIR_ROWS)
+    with pytest.raises(ModelError, match="no weights"):
+        _eval(tmp_path / "bare", "xnli", data, tmp_path)
