@@ -23,7 +23,8 @@ ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060")  # ZWSP, ZWNJ, ZWJ, WORD J
 def confusables() -> dict[str, str]:
     """char -> confusable characters of another script; loaded on first use, not at import."""
     try:
-        text = resources.files(__package__).joinpath("resources/confusables.json").read_text("utf-8")
+        res = resources.files(__package__).joinpath("resources/confusables.json")
+        text = res.read_text("utf-8")
         return dict(json.loads(text)["map"])
     except (OSError, ValueError, KeyError) as exc:
         raise ResourceError(f"confusables table unreadable: {exc}") from exc
@@ -77,7 +78,7 @@ def zero_width(word: str, lang: str, rng: Any, *, n: int = 1) -> str | None:
 
 @op("nfd", "unicode")
 def nfd(word: str, lang: str, rng: Any) -> str | None:
-    """Canonically decompose (é -> e + U+0301): same text, different code points. None if unchanged."""
+    """Canonically decompose (é -> e + U+0301): same look, other code points. None if unchanged."""
     out = unicodedata.normalize("NFD", word)
     return out if out != word else None
 
