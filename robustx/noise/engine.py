@@ -165,7 +165,7 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
             if out is None:
                 stats.unavailable[i] += 1
                 continue
-            if not out or any(ch.isspace() for ch in out):
+            if not out or out != out.strip() or len(out.split()) != len(word.split()):
                 stats.rejected += 1
                 continue
             parts[g[0]][1] = out

@@ -122,8 +122,9 @@ def read_jsonl(path: Path) -> list[dict]:
     return rows
 
 
-def validate_jsonl(path: Path) -> None:
-    """Scan a JSONL file line by line (constant memory) and fail on the first bad line."""
+def validate_jsonl(path: Path) -> int:
+    """Scan a JSONL file line by line (constant memory), fail on the first bad line; count rows."""
+    rows = 0
     with path.open("rb") as fh:
         for n, raw in enumerate(fh, 1):
             line = raw.strip()
@@ -136,6 +137,8 @@ def validate_jsonl(path: Path) -> None:
                 raise InputError(f"{path}:{n}: malformed JSON line ({msg})") from None
             if not isinstance(row, dict):
                 raise InputError(f"{path}:{n}: expected a JSON object, got {type(row).__name__}")
+            rows += 1
+    return rows
 
 
 def read_file(path: Path) -> Any:
@@ -145,13 +148,14 @@ def read_file(path: Path) -> Any:
         raise InputError(f"{path}: unsupported file type (use {', '.join(FORMATS)})")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    if path.stat().st_size == 0 or (fmt == "jsonl" and validate_jsonl(path) == 0):
+        raise InputError(f"{path}: no examples (empty file)")
     import datasets
 
     datasets.disable_progress_bars()
     datasets.logging.set_verbosity_error()
     try:
         if fmt == "jsonl":
-            validate_jsonl(path)
             ds = datasets.Dataset.from_json(str(path))
         elif fmt == "json":
             ds = _read_json(path, datasets)

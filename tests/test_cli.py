@@ -1,0 +1,145 @@
+"""The command line end to end: exit codes, one-line errors, outputs, determinism."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from robustx.cli import main
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+def files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_corrupt_builtin_sample_end_to_end(tmp_path, capsys):
+    out = tmp_path / "noisy"
+    code, _, err = run(capsys, "corrupt", "--profile", "typo", "--out", str(out))
+    assert code == 0, err
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["signature"].startswith("typo.v1[") and "|sev:3|rs:12345|data:" in m["signature"]
+    written = {f["file"] for f in m["files"]}
+    assert {"xnli/de.jsonl", "panx/zh.jsonl", "xquad/hi.jsonl", "tatoeba/ko.jsonl"} <= written
+    assert all((out / f).is_file() for f in written)
+    assert m["invalid_examples"] == 0
+    assert {"en", "de", "ru", "el", "ar", "hi", "th", "zh", "ko"} <= set(m["intensity"])
+    for lang, s in m["intensity"].items():
+        assert 0 <= s["share_words_changed"] <= 1 and 0 <= s["cer"] <= 1 and "chrf" in s, lang
+    # drop-in: same columns, same labels/tags, valid answers
+    from robustx.tasks.loaders import SAMPLE_DIR
+    for rel in written:
+        clean = [json.loads(x) for x in (SAMPLE_DIR / rel).read_text().splitlines()]
+        noisy = [json.loads(x) for x in (out / rel).read_text().splitlines()]
+        assert len(clean) == len(noisy)
+        for c, n in zip(clean, noisy):
+            assert list(c) == list(n)
+            for k in ("gold_label", "label", "ner_tags", "pos_tags", "id", "source_lang"):
+                assert c.get(k) == n.get(k)
+            if "tokens" in c:
+                assert len(c["tokens"]) == len(n["tokens"])
+            if "answers" in n:
+                for s, t in zip(n["answers"]["answer_start"], n["answers"]["text"]):
+                    assert n["context"][s:s + len(t)] == t
+
+
+def test_same_seed_same_bytes_and_num_proc_invariance(tmp_path, capsys):
+    args = ["corrupt", "--profile", "typo", "--task", "xnli", "--sample", "--severity", "5",
+            "--quiet"]
+    assert run(capsys, *args, "--out", str(tmp_path / "a"))[0] == 0
+    assert run(capsys, *args, "--out", str(tmp_path / "b"), "--num-proc", "2")[0] == 0
+    assert run(capsys, *args, "--out", str(tmp_path / "c"), "--seed", "7")[0] == 0
+    a, b, c = (files(tmp_path / x) for x in "abc")
+    strip = {k: v for k, v in a.items() if k != "manifest.json"}
+    assert strip == {k: v for k, v in b.items() if k != "manifest.json"}
+    assert strip != {k: v for k, v in c.items() if k != "manifest.json"}
+
+
+def test_refuses_to_overwrite_without_force(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert run(capsys, "corrupt", "--profile", "typo", "--task", "xnli", "--sample", "--lang",
+               "de", "--out", str(out), "--quiet")[0] == 0
+    code, _, err = run(capsys, "corrupt", "--profile", "typo", "--task", "xnli", "--sample",
+                       "--lang", "de", "--out", str(out), "--quiet")
+    assert code == 2 and "already exists; pass --force" in err and err.count("\n") == 1
+    assert run(capsys, "corrupt", "--profile", "typo", "--task", "xnli", "--sample", "--lang",
+               "de", "--out", str(out), "--quiet", "--force", "--seed", "3")[0] == 0
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("setup, args, message", [
+    (None, ["--input", "MISSING.jsonl"], "no such file"),
+    ("bad_jsonl", [], "de.jsonl:2: malformed JSON line"),
+    ("wrong_cols", ["--task", "xnli"], "missing column 'sentence2'"),
+    ("empty", [], "no examples"),
+    (None, ["--task", "xnlii", "--sample"], "did you mean 'xnli'"),
+    (None, ["--task", "xnli", "--sample", "--lang", "dee"], "did you mean 'de'"),
+    (None, ["--profile", "typoo"], "did you mean 'typo'"),
+    ("bad_yaml", [], "invalid YAML"),
+    ("unknown_key", [], "unknown key 'rates'"),
+    (None, ["--severity", "9"], "severity must be 1..5"),
+    (None, ["--num-proc", "0"], "expected a positive integer"),
+    (None, ["--bogus"], "unrecognized arguments: --bogus"),
+])
+def test_bad_input_exits_2_with_one_line(tmp_path, capsys, setup, args, message):
+    argv = ["corrupt", "--out", str(tmp_path / "out"), "--quiet"]
+    if "--profile" not in args:
+        argv += ["--profile", "typo"]
+    if setup == "bad_jsonl":
+        argv += ["--input", write(tmp_path / "de.jsonl",
+                                  '{"sentence1": "a", "sentence2": "b", "gold_label": "x"}\n{oops\n')]
+    elif setup == "wrong_cols":
+        argv += ["--input", write(tmp_path / "de.jsonl", '{"sentence1": "a", "label": 1}\n')]
+    elif setup == "empty":
+        argv += ["--input", write(tmp_path / "de.jsonl", "")]
+    elif setup == "bad_yaml":
+        argv[argv.index("typo")] = write(tmp_path / "p.yaml", "name: [unclosed\n")
+    elif setup == "unknown_key":
+        argv[argv.index("typo")] = write(
+            tmp_path / "p.yaml", "name: p\nversion: 1\nops: [{op: kbd, rate: 0.1}]\nrates: 3\n")
+    code, _, err = run(capsys, *argv, *args)
+    assert code == 2, err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.tmp")]
+
+
+def test_profiles_and_tasks_commands(capsys):
+    code, out, _ = run(capsys, "profiles")
+    assert code == 0 and "typo" in out and "codeswitch" in out
+    code, out, _ = run(capsys, "tasks")
+    assert code == 0 and "udpos.Afrikans" in out and "tatoeba" in out
+
+
+def test_no_command_and_help(capsys):
+    assert run(capsys, )[0] == 2
+    assert run(capsys, "--help")[0] == 0
+
+
+def test_corrupt_does_not_import_torch(tmp_path):
+    code = (
+        "import sys; from robustx.cli import main; "
+        f"rc = main(['corrupt', '--profile', 'typo', '--out', {str(tmp_path / 'o')!r}, "
+        "'--quiet']); "
+        "assert rc == 0, rc; "
+        "bad = [m for m in ('torch', 'transformers') if m in sys.modules]; "
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_console_script_exit_code(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "robustx.cli", "corrupt", "--profile", "nope",
+                        "--out", str(tmp_path / "x")], capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.startswith("robustx: error: unknown profile 'nope'")
