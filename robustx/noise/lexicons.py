@@ -137,7 +137,7 @@ _B64 = {
     c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 }
 _META = ("note:", "see:", "synonym", "antonym", "example", '"', "{")
-_BRACKETS = re.compile(r"<[^<>]*>|\[[^\[\]]*\]|\([^()]*\)")
+_BRACKETS = re.compile(r"\[[^\[\]]*\]|\([^()]*\)")
 _HEAD = re.compile(r"^(.*?)(?:\s+[/<(\[]|$)")
 
 
@@ -154,8 +154,8 @@ def parse_dictd_entry(entry: str) -> tuple[str, tuple[str, ...]]:
 
     Line 1 is "headword /pronunciation/ <pos>"; the translation line(s) follow, comma separated,
     with <pos>, [domain] and (gloss) annotations that are dropped; notes, examples, synonyms and
-    cross-references are skipped; a blank line ends the senses. Translations with a "/" or an
-    ellipsis are alternatives or fragments, not words, and are dropped.
+    cross-references are skipped; a blank line ends the senses. Translations with a "/", an
+    ellipsis or a dot are alternatives, fragments or abbreviations ("Sr."), not words: dropped.
     """
     lines = entry.strip("\n").split("\n")
     head = _HEAD.match(lines[0].strip())
@@ -170,8 +170,8 @@ def parse_dictd_entry(entry: str) -> tuple[str, tuple[str, ...]]:
         while _BRACKETS.search(text):
             text = _BRACKETS.sub(" ", text)
         for part in re.split(r"[,;]", text):
-            word = " ".join(part.split())
-            if word and "/" not in word and "…" not in word and "..." not in word:
+            word = " ".join(part.split("<")[0].split())  # "avenue <n>Ave": abbreviation after <pos>
+            if word and not any(c in word for c in "/….") and not word.startswith("-"):
                 out.append(word)
     return (head.group(1) if head else ""), tuple(dict.fromkeys(out))
 

@@ -204,6 +204,15 @@ def test_parse_dictd_entry():
     head, words = lexicons.parse_dictd_entry(entry)
     assert head == "Haus"
     assert words == ("establishment", "institution", "house")
+    # FreeDict quirks: an abbreviation glued to the word, its pronunciation after a comma
+    assert lexicons.parse_dictd_entry("Straße\nroad <n>Rd,  /ˌɛɾ/ , alley <n>\n") == (
+        "Straße",
+        ("road", "alley"),
+    )
+    assert lexicons.parse_dictd_entry("Schwester (Sr.)\nSisterSr.,  /ˌɛsˈɛɾ/\n") == (
+        "Schwester",
+        (),
+    )
     assert lexicons.parse_dictd_entry("chat /ʃa/ <n>\n1. cat\n2. tomcat\n") == (
         "chat",
         ("cat", "tomcat"),
