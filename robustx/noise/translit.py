@@ -246,6 +246,9 @@ ABJAD = {
            "vowel": {}, "glide": {"ו": ("v", "o"), "י": ("y", "i")}, "final": {"ה": "a"}},
 }
 HEB_POSITIONAL = frozenset("בכפ")  # b/k/p word-initially, v/ch/f elsewhere (no dagesh written)
+SHADDA = "\u0651"
+HARAKAT = {"\u064e": "a", "\u064f": "o", "\u0650": "i", "\u064b": "an", "\u064c": "on",
+           "\u064d": "in", "\u0652": "", "\u0670": "a"}  # fatha damma kasra, tanwin, sukun
 INITIAL_ALEF = {"ا": "a", "أ": "a", "آ": "a", "إ": "i"}
 DIGITS = {chr(base + i): str(i) for base in (0x0660, 0x06F0) for i in range(10)}
 
@@ -253,9 +256,10 @@ DIGITS = {chr(base + i): str(i) for base in (0x0660, 0x06F0) for i in range(10)}
 def _abjad(text: str, lang: str, rng: Any) -> str:
     """Romanise an abjad run, inserting the unwritten short vowels by a CV/CVC heuristic."""
     tab, hebrew = ABJAD[lang], lang == "he"
-    # drop harakat (short-vowel marks, rarely written anyway), keep shadda; drop tatweel/joiners
+    # keep harakat (short vowels, when written) and shadda; drop other marks, tatweel, joiners
     chars = [c for c in unicodedata.normalize("NFC", text)
-             if (unicodedata.category(c) != "Mn" or c == "\u0651") and c not in "\u0640\u200c\u200d"]
+             if (unicodedata.category(c) != "Mn" or c in HARAKAT or c == SHADDA)
+             and c not in "\u0640\u200c\u200d"]
     units: list[list[str]] = []  # [kind, value]: C consonant, V vowel, D digit
     i = 0
     if not hebrew and len(chars) > 2 and chars[0] == "ا" and chars[1] == "ل":
@@ -274,21 +278,26 @@ def _abjad(text: str, lang: str, rng: Any) -> str:
                 i += 1
             else:
                 units.append(["V", INITIAL_ALEF[c]])
-        elif c == "\u0651" and units and units[-1][0] == "C":
-            units.append(["C", units[-1][1]])  # shadda: geminate
+        elif c in HARAKAT:
+            if HARAKAT[c]:
+                units.append(["V", HARAKAT[c], "h"])
+        elif c == SHADDA:  # geminate the last consonant, before any vowel written on it
+            at = max((j for j, u in enumerate(units) if u[0] == "C"), default=None)
+            if at is not None:
+                units.insert(at + 1, ["C", units[at][1]])
         elif c == "ھ" and units and units[-1][0] == "C":
             units[-1][1] += "h"  # Urdu do-chashmi he: aspiration (bh, th...)
         elif c in tab["final"] and last and prev_kind == "C":
-            units.append(["V", tab["final"][c]])
+            _vowel_letter(units, tab["final"][c])
         elif c in tab["vowel"]:
-            units.append(["V", tab["vowel"][c]])
+            _vowel_letter(units, tab["vowel"][c])
         elif c in tab["glide"]:
             cons, vow = tab["glide"][c]
             vowel_next = nxt in tab["vowel"] or (nxt in tab["final"] and i + 1 == len(chars) - 1)
             if first or prev_kind in ("V", None) or vowel_next or nxt == c:
                 units.append(["C", cons])
             else:
-                units.append(["V", vow])
+                _vowel_letter(units, vow)
         elif c in tab["cons"]:
             val = tab["cons"][c]
             if isinstance(val, tuple):
@@ -300,6 +309,14 @@ def _abjad(text: str, lang: str, rng: Any) -> str:
     return _insert_vowels(units, segolate=hebrew)
 
 
+def _vowel_letter(units: list[list[str]], val: str) -> None:
+    """A long-vowel letter after a written short vowel of the same quality adds nothing
+    (كِتَاب -> kitab, شُكْرًا -> shokran: fatha + alif, tanwin + alif)."""
+    if units and units[-1][2:] == ["h"] and units[-1][1][:1] == val[:1]:
+        return
+    units.append(["V", val])
+
+
 def _insert_vowels(units: list[list[str]], *, segolate: bool) -> str:
     """Consonants without a written vowel get "a" when they must open a syllable.
 
@@ -308,7 +325,7 @@ def _insert_vowels(units: list[list[str]], *, segolate: bool) -> str:
     "e" into a word-final cluster (boker, sefer), as its segolate nouns are spoken.
     """
     out, state = [], "start"
-    for j, (kind, val) in enumerate(units):
+    for j, (kind, val, *_) in enumerate(units):
         nxt = units[j + 1][0] if j + 1 < len(units) else None
         if kind != "C":
             out.append(val)
