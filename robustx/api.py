@@ -31,8 +31,18 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
     prof = prof.at(severity)
     use_sample = sample or (input is None and task is None)
     splits = load_splits(task, langs, input, split, sample=use_sample)
+    skipped: list[str] = []
+    if langs is None and prof.languages:  # no explicit --lang: keep what the profile covers
+        kept = [s for s in splits if s.lang in prof.languages or s.lang == "mixed"]
+        skipped = sorted({s.lang for s in splits} - {s.lang for s in kept})
+        if not kept:
+            from .errors import UsageError
+
+            raise UsageError(f"profile {prof.name} covers none of the languages in the data "
+                             f"({', '.join(skipped)}); it covers {', '.join(prof.languages)}")
+        splits = kept
     return run_corruption(splits, prof, seed, Path(out), force=force, num_proc=num_proc,
-                          progress=progress, command=command)
+                          progress=progress, command=command, skipped_langs=skipped)
 
 
 def list_profiles() -> list[dict[str, Any]]:

@@ -19,15 +19,19 @@ from .registry import suggest
 SIDES = ("default", "all", "first", "second")
 TOP_KEYS = {"name", "version", "description", "default_severity", "severity", "ops", "sides",
             "references", "languages"}
-STEP_KEYS = {"op", "rate", "params"}
+STEP_KEYS = {"op", "rate", "params", "optional"}
 DEFAULT_SCALE = {1: 0.25, 2: 0.5, 3: 1.0, 4: 1.5, 5: 2.0}
 
 
 @dataclass(frozen=True)
 class Step:
+    """One op at a rate. ``optional`` steps are switched off (and reported) for languages the op
+    cannot serve, instead of failing the run; mixed profiles use this."""
+
     op: str
     rate: float
     params: tuple[tuple[str, Any], ...] = ()
+    optional: bool = False
 
     @property
     def kwargs(self) -> dict[str, Any]:
@@ -53,7 +57,8 @@ class Profile:
         if sev not in dict(self.severity_scale):
             raise ProfileError(f"severity must be 1..5, got {sev}")
         k = dict(self.severity_scale)[sev]
-        steps = tuple(Step(s.op, round(min(1.0, s.rate * k), 6), s.params) for s in self.steps)
+        steps = tuple(Step(s.op, round(min(1.0, s.rate * k), 6), s.params, s.optional)
+                      for s in self.steps)
         return Profile(self.name, self.version, self.description, steps, ((sev, 1.0),), sev,
                        self.sides, self.references, self.languages, self.path)
 
@@ -130,7 +135,11 @@ def parse_profile(doc: Any, where: str) -> Profile:
                 raise ProfileError(
                     f"{at}: param {k!r} of op {spec.name!r} must be "
                     f"{type(default).__name__}, got {v!r}")
-        steps.append(Step(spec.name, float(rate), tuple(sorted(params.items(), key=str))))
+        optional = raw.get("optional", False)
+        if not isinstance(optional, bool):
+            raise ProfileError(f"{at}: 'optional' must be true or false, got {optional!r}")
+        steps.append(Step(spec.name, float(rate), tuple(sorted(params.items(), key=str)),
+                          optional))
     scale = doc.get("severity", DEFAULT_SCALE)
     if not isinstance(scale, dict) or sorted(scale) != [1, 2, 3, 4, 5]:
         raise _fail(where, "'severity' must map each level 1..5 to a rate multiplier")

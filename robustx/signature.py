@@ -25,10 +25,17 @@ def _fmt_value(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":")).strip('"')
 
 
+def fmt_rate(rate: float) -> str:
+    """Two decimals, more only when needed (0.10, 0.015), so distinct rates never collide."""
+    text = f"{rate:.6f}".rstrip("0")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
 def op_token(op: str, rate: float, params: dict[str, Any], defaults: dict[str, Any]) -> str:
     changed = {k: v for k, v in sorted(params.items()) if defaults.get(k, object()) != v}
     inner = ",".join(f"{k}={_fmt_value(v)}" for k, v in changed.items())
-    return f"{op}({inner}):{rate:.2f}" if inner else f"{op}:{rate:.2f}"
+    return f"{op}({inner}):{fmt_rate(rate)}" if inner else f"{op}:{fmt_rate(rate)}"
 
 
 def resource_hash(profile: Profile) -> str:

@@ -17,6 +17,13 @@ def test_format_is_exact():
         "demo.v1[t_upper:0.10+t_grow:0.05]|sev:3|rs:12345|data:3f9a1c2e|v:0.1.0"
 
 
+def test_rates_never_collide():
+    from robustx.signature import fmt_rate
+
+    assert [fmt_rate(r) for r in (0.1, 0.015, 0.01, 1.0, 0.0625)] == \
+        ["0.10", "0.015", "0.01", "1.00", "0.0625"]
+
+
 def test_non_default_params_and_sides_are_shown():
     s = signature(prof(params={"suffix": "!"}, sides="first"), 1, "abc", "0.1.0")
     assert s == "demo.v1[t_upper(suffix=!):0.10+t_grow:0.05]|sev:3|rs:1|sides:first|data:abc|v:0.1.0"

@@ -45,6 +45,7 @@ class Plan:
     lang: str
     lang_column: str | None = None
     id_column: str | None = None
+    disabled: frozenset[tuple[int, str]] = frozenset()  # (step index, lang) switched off
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -141,7 +142,7 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
     steps = plan.profile.steps
     stats = Stats(unavailable=[0] * len(steps))
     for i, step in enumerate(steps):
-        if step.rate <= 0:
+        if step.rate <= 0 or (i, lang) in plan.disabled:
             continue
         spec: Op = OPS.get(step.op)
         params = step.kwargs
@@ -274,12 +275,24 @@ def corrupt_example(row: dict[str, Any], plan: Plan) -> tuple[dict[str, Any], st
     return out, lang, total, True
 
 
-def check_languages(profile: Profile, langs: Sequence[str]) -> None:
-    """Fail before touching data when an op cannot serve a language at all."""
+def check_languages(profile: Profile, langs: Sequence[str]) -> frozenset[tuple[int, str]]:
+    """Fail before touching data when a required op cannot serve a language at all.
+
+    Returns the (step index, lang) pairs of optional steps that are switched off instead.
+    """
+    from ..errors import RobustxError
+
     load_all_ops()
-    for step in profile.steps:
+    disabled = set()
+    for i, step in enumerate(profile.steps):
         spec = OPS.get(step.op)
         if spec.check is None:
             continue
         for lang in langs:
-            spec.check(lang, step.kwargs)
+            try:
+                spec.check(lang, step.kwargs)
+            except RobustxError:
+                if not step.optional:
+                    raise
+                disabled.add((i, lang))
+    return frozenset(disabled)

@@ -33,11 +33,12 @@ STAT = "__rx_stats"
 MANIFEST_SCHEMA = "robustx.manifest/1"
 
 
-def make_plan(split: Split, profile: Profile, seed: int) -> Plan:
+def make_plan(split: Split, profile: Profile, seed: int,
+              disabled: frozenset[tuple[int, str]] = frozenset()) -> Plan:
     cols = split.dataset.column_names
     lang_col = next((c for c in LANG_COLUMNS if c in cols), None)
     return Plan(profile, seed, split.family, dict(split.fields), split.lang, lang_col,
-                split.fields.get("id"))
+                split.fields.get("id"), disabled)
 
 
 def corrupt_batch(batch: dict[str, list], plan: Plan) -> dict[str, list]:
@@ -188,7 +189,8 @@ def out_relpath(split: Split) -> str:
 
 def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Path, *,
                    force: bool = False, num_proc: int = 1, progress: bool = True,
-                   command: str | None = None) -> dict[str, Any]:
+                   command: str | None = None,
+                   skipped_langs: Sequence[str] = ()) -> dict[str, Any]:
     """Corrupt every split into ``out`` and write ``out/manifest.json``; returns the manifest."""
     if not splits:
         raise InputError("no data to corrupt")
@@ -202,12 +204,13 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
         bad = sorted({s.lang for s in splits} - set(profile.languages) - {"mixed"})
         if bad:
             raise UsageError(f"profile {profile.name} does not cover language(s) "
-                             f"{', '.join(bad)} (covers: {', '.join(profile.languages)})")
+                             f"{', '.join(bad)} (covers: {', '.join(profile.languages)}); drop them from --lang, or "
+                             "omit --lang to skip uncovered languages")
     langs = sorted({s.lang for s in splits if s.lang != "mixed"} |
                    {v for s in splits if s.lang == "mixed"
                     for c in LANG_COLUMNS if c in s.dataset.column_names
                     for v in s.dataset.unique(c)})
-    check_languages(profile, langs)
+    disabled = check_languages(profile, langs)
     seen: dict[str, str] = {}
     for s in splits:
         rel = out_relpath(s)
@@ -226,7 +229,7 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
         with _progress(progress) as bar:
             task = bar.add_task("corrupting", total=sum(len(s.dataset) for s in splits))
             for s in splits:
-                plan = make_plan(s, profile, seed)
+                plan = make_plan(s, profile, seed, disabled)
                 bar.update(task, description=f"{profile.name} {s.name}")
                 writer = Writer(tmp / out_relpath(s), s.fmt, s.dataset.features)
                 invalid = 0
@@ -259,6 +262,10 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
             "files": files,
             "intensity": {lang: per_lang[lang].report(op_names) for lang in sorted(per_lang)},
             "invalid_examples": sum(f["invalid_examples"] for f in files),
+            "ops_switched_off": {lang: sorted(f"{i}:{op_names[i]}" for i, la in disabled
+                                              if la == lang)
+                                 for lang in sorted({la for _, la in disabled})},
+            "skipped_languages": list(skipped_langs),
             "invalid_policy": "kept unchanged in the output and counted here",
             "versions": _versions(),
             "command": command,
