@@ -1,0 +1,103 @@
+"""Adapter: run an nlpaug character or word augmenter as a robustx op.
+
+nlpaug decides itself which words of a text to touch and re-joins its tokens with spaces, which
+would break the engine's contract (one unit in, one unit out, rates decided by the profile). So
+the adapter forces the augmenter onto the single word the engine picked (word probability 1, one
+word), and rejects outputs whose re-tokenisation leaked whitespace ("let's" -> "let ' s").
+
+nlpaug draws from the global ``random`` and ``numpy.random`` state and takes no generator. To stay
+deterministic under the engine's per-example streams, each call seeds both global states from the
+given ``rng`` and restores them afterwards, so callers see no change. That makes a call not
+thread-safe (the engine parallelises with processes, not threads).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from ..errors import ResourceError, UsageError
+from .base import op
+
+INSTALL_HINT = "pip install robustx[nlpaug]"
+# Augmenters that need a model download (word embeddings, seq2seq, masked LM, TF-IDF stats):
+# out of scope for an offline, seeded noise op.
+NEEDS_MODEL = frozenset(
+    {"ContextualWordEmbsAug", "BackTranslationAug", "WordEmbsAug", "TfIdfAug",
+     "ContextualWordEmbsForSentenceAug", "AbstSummAug", "LambadaAug"}
+)
+# Word selection belongs to the engine: these are forced so the augmenter edits the one word given.
+FORCED_CHAR = {"aug_word_p": 1.0, "aug_word_min": 1, "aug_word_max": 1}
+FORCED_WORD = {"aug_p": 1.0, "aug_min": 1, "aug_max": 1}
+
+
+def _modules() -> tuple[Any, Any]:
+    try:
+        import nlpaug.augmenter.char as nac
+        import nlpaug.augmenter.word as naw
+    except ImportError as exc:
+        raise ResourceError(f"the nlpaug op needs nlpaug: {INSTALL_HINT} ({exc})") from None
+    return nac, naw
+
+
+@lru_cache(maxsize=32)
+def _augmenter(name: str, args_json: str) -> Any:
+    """Build (once per name and args) the augmenter, with the engine-owned knobs forced."""
+    if name in NEEDS_MODEL:
+        raise UsageError(f"nlpaug augmenter {name!r} needs a model download; not supported")
+    nac, naw = _modules()
+    cls, forced = getattr(nac, name, None), FORCED_CHAR
+    if cls is None:
+        cls, forced = getattr(naw, name, None), FORCED_WORD
+    known = sorted(n for m in (nac, naw) for n in dir(m) if n.endswith("Aug") and n not in NEEDS_MODEL)
+    if not isinstance(cls, type):
+        raise UsageError(f"unknown nlpaug augmenter {name!r} (valid: {', '.join(known)})")
+    args = json.loads(args_json)
+    clash = sorted(set(args) & set(forced))
+    if clash:
+        raise UsageError(f"nlpaug args {clash} are set by the profile rate, not by args")
+    try:
+        return cls(**args, **forced)
+    except (TypeError, ValueError, OSError) as exc:
+        raise ResourceError(f"nlpaug {name}({args}) cannot be built: {exc}") from None
+
+
+def _key(args: Mapping[str, Any] | None) -> str:
+    try:
+        return json.dumps(dict(args or {}), sort_keys=True)
+    except TypeError as exc:
+        raise UsageError(f"nlpaug args must be plain YAML data: {exc}") from None
+
+
+def check(lang: str, params: Mapping[str, Any]) -> None:
+    """Build the augmenter before any data is touched, so bad names or args fail early."""
+    _augmenter(str(params.get("augmenter", "KeyboardAug")), _key(params.get("args")))
+
+
+@op("nlpaug", "adapter", check=check)
+def nlpaug(word: str, lang: str, rng: Any, *, augmenter: str = "KeyboardAug",
+           args: Mapping[str, Any] | None = None) -> str | None:
+    """Apply an nlpaug char/word augmenter (``augmenter`` class name, ``args`` its kwargs).
+
+    None when the augmenter leaves the word unchanged or its output is not one clean unit.
+    """
+    aug = _augmenter(augmenter, _key(args))
+    seed = int(rng.integers(2**32))
+    py_state, np_state = random.getstate(), np.random.get_state()
+    try:
+        random.seed(seed)
+        np.random.seed(seed)
+        out = aug.augment(word)
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+    if isinstance(out, list):
+        out = out[0] if out else None
+    if not isinstance(out, str) or not out or out == word or any(c.isspace() for c in out):
+        return None
+    return out
