@@ -54,8 +54,9 @@ def _augmenter(name: str, args_json: str) -> Any:
     cls, forced = getattr(nac, name, None), FORCED_CHAR
     if cls is None:
         cls, forced = getattr(naw, name, None), FORCED_WORD
-    known = sorted(n for m in (nac, naw) for n in dir(m) if n.endswith("Aug") and n not in NEEDS_MODEL)
     if not isinstance(cls, type):
+        known = sorted(n for m in (nac, naw) for n in dir(m)
+                       if n.endswith("Aug") and n not in NEEDS_MODEL)
         raise UsageError(f"unknown nlpaug augmenter {name!r} (valid: {', '.join(known)})")
     args = json.loads(args_json)
     clash = sorted(set(args) & set(forced))

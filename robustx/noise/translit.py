@@ -616,12 +616,31 @@ def check(lang: str, params: Mapping[str, Any]) -> None:
         )
 
 
+SPAN_MAX = {"zh": 4, "ja": 8, "th": 8}  # Chinese words are short; 8 is the engine's cap
+TH_NEEDS_FINAL = ("\u0e31", "\u0e34")  # ั and เ-ิ never end a syllable
+
+
+def _thai_whole(run: str) -> bool:
+    """Could ``run`` be whole syllables? Not if it starts with a trailing vowel or ends mid-way."""
+    core = run.rstrip("\u0e48\u0e49\u0e4a\u0e4b\u0e4c")
+    return bool(core) and core[0] not in "ะาำๆ" and core[-1] not in TH_LEAD and not (
+        core[-1] in TH_NEEDS_FINAL and (core[-1] == "\u0e31" or core[:-2][-1:] == "เ")
+    )
+
+
 def span(lang: str, params: Mapping[str, Any]) -> Callable[[str], bool] | None:
     """Take whole runs of Han/Thai/kana characters, so 你好 -> nihao and สวัสดี -> sawatdi."""
-    want = {"zh": ("han",), "th": ("thai",), "ja": ("kana",)}.get(lang)
+    want = {"zh": "han", "th": "thai", "ja": "kana"}.get(lang)
     if want is None:
         return None
-    return lambda run: all(script_of(c) in want or _clings(c) for c in run)
+
+    def pred(run: str) -> bool:
+        base = [c for c in run if not _clings(c)]
+        if not base or len(base) > SPAN_MAX[lang] or any(script_of(c) != want for c in base):
+            return False
+        return want != "thai" or _thai_whole(run)
+
+    return pred
 
 
 @op("translit", "translit", check=check, span=span)
