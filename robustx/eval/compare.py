@@ -1,0 +1,379 @@
+"""``robustx compare``: two checkpoints, clean and noisy, with paired statistics.
+
+For every profile x severity the noisy split is built once from the *same* clean data (and
+reused when ``<out>/noisy/<profile>-s<sev>/manifest.json`` already carries the expected
+signature), both checkpoints are scored on the clean and every noisy split (the prediction
+cache makes repeated clean scoring free), and the per-example statistics of both are paired:
+B - A with a bootstrap CI, McNemar for accuracy metrics, each checkpoint's robustness gap, and
+B's gap minus A's gap with its own CI. The result is the ``robustx.report/1`` document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import __version__
+from ..errors import RobustxError, UsageError
+from . import stats as S
+
+REPORT_SCHEMA = "robustx.report/1"
+CLEAN = "clean"
+ALL = "all"
+DEFAULT_OUT = "robustx-report"
+DEFAULT_PROFILES = ("typo",)
+
+
+def severity_list(text: str) -> list[int]:
+    """argparse type: ``"3"``, ``"1-5"`` or ``"1,3,5"`` -> sorted unique severities in 1..5."""
+    out: set[int] = set()
+    for part in (p.strip() for p in str(text).split(",")):
+        lo, _, hi = part.partition("-")
+        try:
+            a, b = int(lo), int(hi or lo)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"severity must look like 3, 1-5 or 1,3,5; got {text!r}") from None
+        if not 1 <= a <= b <= 5:
+            raise argparse.ArgumentTypeError(f"severities must be within 1..5, got {part!r}")
+        out.update(range(a, b + 1))
+    return sorted(out)
+
+
+@dataclass
+class Condition:
+    """One noise setting: the clean data (profile ``clean``, severity 0) or a noisy copy."""
+
+    profile: str
+    severity: int
+    resolved: Any = None  # robustx.profiles.Profile at this severity
+    path: Path | None = None
+    manifest: dict | None = None
+    reused: bool = False
+    docs: dict[str, dict] = field(default_factory=dict)  # "A"/"B" -> scores document
+
+    @property
+    def key(self) -> str:
+        return CLEAN if self.profile == CLEAN else f"{self.profile}-s{self.severity}"
+
+
+def load_profiles(profiles: Sequence[str], severities: Sequence[int] | None) -> list[Condition]:
+    """Resolve every profile at every severity up front, so a bad name fails before any work."""
+    from ..profiles import load_profile
+
+    conds: list[Condition] = []
+    names: dict[str, str] = {}
+    for spec in profiles:
+        prof = load_profile(spec)
+        if prof.name == CLEAN:
+            raise UsageError("a noise profile cannot be called 'clean' (reserved for clean data)")
+        if prof.name in names:
+            raise UsageError(f"two profiles are both named {prof.name!r}: {names[prof.name]} "
+                             f"and {spec}")
+        names[prof.name] = spec
+        for sev in severities or [None]:
+            resolved = prof.at(sev)
+            conds.append(Condition(prof.name, resolved.severity, resolved))
+    return conds
+
+
+def _noisy_split(cond: Condition, clean: list, task: str, langs, seed: int, out: Path,
+                 progress: bool) -> list:
+    """Build (or reuse) the noisy copy of ``clean`` for ``cond`` and load it back."""
+    from ..noise.pipeline import data_fingerprint, run_corruption
+    from ..signature import signature
+    from ..tasks.loaders import load_splits
+
+    cond.path = out / "noisy" / cond.key
+    expected = signature(cond.resolved, seed, data_fingerprint(clean))
+    manifest_path = cond.path / "manifest.json"
+    try:
+        old = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = None
+    if isinstance(old, dict) and old.get("signature") == expected:
+        cond.manifest, cond.reused = old, True
+    else:
+        cond.manifest = run_corruption(clean, cond.resolved, seed, cond.path, force=True,
+                                       progress=progress)
+    return load_splits(task, langs, cond.path)
+
+
+def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
+            profiles: Sequence[str] = DEFAULT_PROFILES, severities: Sequence[int] | None = None,
+            langs: Sequence[str] | None = None, data: str | Path | None = None,
+            out: str | Path = DEFAULT_OUT, *, seed: int = 12345, bootstrap: int = 1000,
+            confidence: float = S.DEFAULT_CONFIDENCE, device: str = "auto",
+            batch_tokens: int = 16384, cache: bool = True, cache_dir: str | Path | None = None,
+            precision: str = "auto", allow_pickle: bool = False, force: bool = False,
+            sample: bool = False, progress: bool = False,
+            command: str | None = None) -> dict[str, Any]:
+    """Compare checkpoint B against A on ``task``; returns the ``robustx.report/1`` document.
+
+    Data: ``data`` (local file/folder), else the built-in sample with ``sample=True``, else the
+    hub. ``severities`` None means each profile's default severity. The noisy copies go to
+    ``<out>/noisy/``; nothing else is written here (see :func:`robustx.eval.report.write`).
+    A failure on a noisy condition is recorded in the report (the gate then fails closed);
+    a failure on the clean data raises.
+    """
+    from ..tasks.loaders import load_splits
+    from .run import evaluate
+
+    out = Path(out)
+    if not task:
+        raise UsageError("compare needs a task (--task)")
+    if bootstrap < 1:
+        raise UsageError(f"bootstrap resamples must be >= 1, got {bootstrap}")
+    if (out / "report.json").exists() and not force:
+        raise UsageError(f"{out / 'report.json'} already exists; pass --force to replace it")
+    if data is not None and sample:
+        raise UsageError("--data and --sample exclude each other")
+    noisy = load_profiles(list(profiles), severities)
+    clean_splits = load_splits(task, langs, data, sample=sample)
+    clean = Condition(CLEAN, 0)
+    kwargs = {"device": device, "batch_tokens": batch_tokens, "cache": cache,
+              "cache_dir": cache_dir, "precision": precision, "allow_pickle": allow_pickle,
+              "progress": progress, "return_predictions": True}
+    ckpts = {"A": ckpt_a, "B": ckpt_b}
+    for label, ckpt in ckpts.items():
+        clean.docs[label] = evaluate(ckpt, task, splits=clean_splits, **kwargs)
+    failures: list[dict[str, Any]] = []
+    for cond in noisy:
+        try:
+            splits = _noisy_split(cond, clean_splits, task, langs, seed, out, progress)
+            for label, ckpt in ckpts.items():
+                cond.docs[label] = evaluate(ckpt, task, splits=splits, **kwargs)
+        except (RobustxError, RuntimeError, ValueError, OSError) as exc:
+            failures.append({"profile": cond.profile, "severity": cond.severity, "lang": None,
+                             "error": f"{type(exc).__name__}: {exc}"})
+    return build_report([clean, *noisy], failures, seed=seed, bootstrap=bootstrap,
+                        confidence=confidence, out=out, command=command,
+                        settings={"batch_tokens": batch_tokens, "cache": cache,
+                                  "sample": sample, "data": str(data) if data else None})
+
+
+# --- the report document -----------------------------------------------------------------
+
+def _ci(estimate: float, draws: np.ndarray, confidence: float) -> dict[str, float]:
+    lo, hi = S.percentile_ci(draws, confidence)
+    return {"estimate": estimate, "ci_low": lo, "ci_high": hi}
+
+
+@dataclass
+class _Paired:
+    """Per-language pieces kept to build the language average."""
+
+    diff: np.ndarray
+    gap_diff: np.ndarray | None
+    mcnemar: tuple[int, int] | None
+
+
+def _row(kind: str, lang: str, cond: Condition, clean: Condition, seed: list[int],
+         bootstrap: int, confidence: float) -> tuple[dict[str, Any], _Paired]:
+    """One task x language x condition row."""
+    pa, pb = (cond.docs[k]["predictions"][lang]["stats"] for k in "AB")
+    ca, cb = (clean.docs[k]["predictions"][lang]["stats"] for k in "AB")
+    score_a, score_b = (cond.docs[k]["results"][lang]["score"] for k in "AB")
+    clean_a, clean_b = (clean.docs[k]["results"][lang]["score"] for k in "AB")
+    est, draws = S.bootstrap_draws(kind, [(1.0, pb), (-1.0, pa)], bootstrap, seed)
+    mc = S.mcnemar(pa["correct"], pb["correct"]) if kind in S.MCNEMAR_KINDS else None
+    gd = None
+    row = {
+        "lang": lang, "profile": cond.profile, "severity": cond.severity,
+        "n": cond.docs["A"]["results"][lang]["n"],
+        "score_a": score_a, "score_b": score_b, "diff": _ci(est, draws, confidence),
+        "mcnemar": mc,
+        "gap_a": S.gap(clean_a, score_a), "gap_b": S.gap(clean_b, score_b),
+        "rel_drop_a": S.relative_drop(clean_a, score_a),
+        "rel_drop_b": S.relative_drop(clean_b, score_b),
+        "gap_diff": None,
+    }
+    if cond.profile != CLEAN:
+        terms = [(1.0, cb), (-1.0, pb), (-1.0, ca), (1.0, pa)]
+        gest, gd = S.bootstrap_draws(kind, terms, bootstrap, seed)
+        row["gap_diff"] = _ci(gest, gd, confidence)
+    counts = (mc["b"], mc["c"]) if mc else None
+    return row, _Paired(draws, gd, counts)
+
+
+def _average_row(cond: Condition, rows: list[dict], paired: list[_Paired],
+                 confidence: float) -> dict[str, Any]:
+    """Language average (XTREME style); CIs from the per-language draws, averaged."""
+    def mean(key):
+        return S.xtreme_average({r["lang"]: r[key] for r in rows})
+
+    diff = np.mean([p.diff for p in paired], axis=0)
+    clean_a = mean("score_a") + mean("gap_a")
+    clean_b = mean("score_b") + mean("gap_b")
+    mc = None
+    if all(p.mcnemar for p in paired):
+        mc = S.mcnemar_counts(sum(p.mcnemar[0] for p in paired),
+                              sum(p.mcnemar[1] for p in paired))
+    gap_diff = None
+    if cond.profile != CLEAN:
+        gd = np.mean([p.gap_diff for p in paired], axis=0)
+        gap_diff = _ci(float(np.mean([r["gap_diff"]["estimate"] for r in rows])), gd, confidence)
+    return {
+        "lang": ALL, "profile": cond.profile, "severity": cond.severity,
+        "n": sum(r["n"] for r in rows), "score_a": mean("score_a"), "score_b": mean("score_b"),
+        "diff": _ci(float(np.mean([r["diff"]["estimate"] for r in rows])), diff, confidence),
+        "mcnemar": mc, "gap_a": mean("gap_a"), "gap_b": mean("gap_b"),
+        "rel_drop_a": S.relative_drop(clean_a, mean("score_a")),
+        "rel_drop_b": S.relative_drop(clean_b, mean("score_b")),
+        "gap_diff": gap_diff,
+    }
+
+
+def _condition_doc(cond: Condition, out: Path) -> dict[str, Any]:
+    m = cond.manifest or {}
+    doc = {"profile": cond.profile, "severity": cond.severity, "key": cond.key,
+           "signature": m.get("signature"), "noise_data_fingerprint": m.get("data_fingerprint"),
+           "dir": None, "reused": cond.reused, "invalid_examples": m.get("invalid_examples"),
+           "intensity": {lang: {k: v for k, v in s.items()
+                                if k in ("examples", "share_words_changed", "cer", "chrf")}
+                         for lang, s in (m.get("intensity") or {}).items()}}
+    if cond.path is not None:
+        doc["dir"] = cond.path.relative_to(out).as_posix() if cond.path.is_relative_to(out) \
+            else str(cond.path)
+    return doc
+
+
+def _versions() -> dict[str, str]:
+    import importlib.metadata as md
+
+    out = {"robustx": __version__, "python": platform.python_version()}
+    for pkg in ("numpy", "scipy", "torch", "transformers", "datasets", "sacrebleu"):
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            continue
+    return out
+
+
+def build_report(conds: list[Condition], failures: list[dict[str, Any]], *, seed: int,
+                 bootstrap: int, confidence: float, out: Path, command: str | None = None,
+                 settings: dict | None = None) -> dict[str, Any]:
+    """The report document from evaluated conditions (the first one is the clean data)."""
+    clean = conds[0]
+    first = clean.docs["A"]
+    kind, langs = first["kind"], list(first["languages"])
+    results: list[dict[str, Any]] = []
+    for cond in conds:
+        if set(cond.docs) != {"A", "B"}:
+            continue  # failed: already in failures
+        rows, paired = [], []
+        for i, lang in enumerate(langs):
+            try:
+                row, p = _row(kind, lang, cond, clean, [seed, i], bootstrap, confidence)
+            except (KeyError, ValueError) as exc:
+                failures.append({"profile": cond.profile, "severity": cond.severity,
+                                 "lang": lang, "error": f"{type(exc).__name__}: {exc}"})
+                continue
+            rows.append(row)
+            paired.append(p)
+        results += rows
+        if len(rows) == len(langs):
+            results.append(_average_row(cond, rows, paired, confidence))
+        else:
+            failures.append({"profile": cond.profile, "severity": cond.severity, "lang": ALL,
+                             "error": "no language average: some languages have no result"})
+    warnings = list(dict.fromkeys(w for c in conds for d in c.docs.values()
+                                  for w in d.get("warnings", [])))
+    return {
+        "schema": REPORT_SCHEMA,
+        "task": first["task"],
+        "family": first["family"],
+        "kind": kind,
+        "metric": first["metric"],
+        "languages": langs,
+        "profiles": list(dict.fromkeys(c.profile for c in conds)),
+        "checkpoints": {k: dict(clean.docs[k]["checkpoint"]) for k in "AB"},
+        "data": {"source": first["data"]["source"], "fingerprint": first["data"]["fingerprint"],
+                 "per_language": {lang: r["data"]["fingerprint"]
+                                  for lang, r in first["results"].items()}},
+        "conditions": [_condition_doc(c, out) for c in conds],
+        "results": results,
+        "failures": failures,
+        "settings": {
+            "seed": seed,
+            "bootstrap": {"resamples": bootstrap, "confidence": confidence, "seed": seed,
+                          "method": "paired percentile bootstrap over examples, indices from "
+                                    "numpy default_rng([seed, language index]); language "
+                                    "averages average the per-language resamples"},
+            "mcnemar": {"exact_below": S.EXACT_BELOW,
+                        "method": "exact binomial on discordant pairs, chi-square with "
+                                  "continuity correction from exact_below pairs on"},
+            "device": first.get("device"), "precision": first.get("precision"),
+            "params": first.get("params", {}), **(settings or {}),
+        },
+        "versions": _versions(),
+        "warnings": warnings,
+        "command": command,
+    }
+
+
+# --- CLI ----------------------------------------------------------------------------------
+
+def _checks_for(args: argparse.Namespace, gate_config) -> list:
+    """Gate checks of ``--gate`` plus the ``--max-drop`` shortcut."""
+    from .gate import Check
+
+    checks = list(gate_config.checks) if gate_config else []
+    if args.max_drop is not None:
+        if not 0 <= args.max_drop <= 1:
+            raise UsageError(f"--max-drop is a fraction of the metric in 0..1 (0.05 = 5 points), "
+                             f"got {args.max_drop}")
+        names = [p for p in dict.fromkeys(args.profile or DEFAULT_PROFILES)]
+        from ..profiles import load_profile
+
+        for spec in names:
+            checks.append(Check(type="max_drop", checkpoint="B", profile=load_profile(spec).name,
+                                value=args.max_drop, name=f"--max-drop {args.max_drop}"))
+    return checks
+
+
+def cli_compare(args: argparse.Namespace) -> int:
+    """``robustx compare``: 0 all good, 1 gate failed or a condition failed, 2 usage."""
+    import shlex
+
+    from . import gate as G
+    from . import report as R
+
+    gate_config = G.load_config(args.gate) if args.gate else None
+    checks = _checks_for(args, gate_config)
+    out = Path(args.out or DEFAULT_OUT)
+    quiet = bool(getattr(args, "quiet", False))
+    argv = getattr(args, "argv", None)
+    doc = compare(
+        args.ckpt_a, args.ckpt_b, args.task, profiles=args.profile or list(DEFAULT_PROFILES),
+        severities=args.severity, langs=args.lang, data=args.data, out=out, seed=args.seed,
+        device=args.device, batch_tokens=args.batch_tokens, cache=not args.no_cache,
+        force=args.force, sample=bool(getattr(args, "sample", False)),
+        progress=not quiet and sys.stderr.isatty(),
+        command=" ".join(["robustx", *map(shlex.quote, argv)]) if argv else None,
+    )
+    paths = R.write(doc, out)
+    if not quiet:
+        from rich.console import Console
+
+        R.render(doc, Console())
+        print(f"report: {paths['json']}  {paths['md']}", file=sys.stderr)
+    for f in doc["failures"]:
+        print(f"robustx: failed: {f['profile']} s{f['severity']}"
+              f"{' ' + f['lang'] if f['lang'] else ''}: {f['error']}", file=sys.stderr)
+    code = 1 if doc["failures"] else 0
+    if checks:
+        result = G.run_checks(doc, G.GateConfig(version=1, checks=checks))
+        G.write_outputs(result, out / "gate-junit.xml", report_path=out / "report.json")
+        if not quiet:
+            G.print_result(result)
+        code = max(code, result.exit_code)
+    return code

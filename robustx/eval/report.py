@@ -1,0 +1,144 @@
+"""Render a ``robustx.report/1`` document: report.json, report.md, a rich table, plots.
+
+report.md is meant to be pasted into a pull request or a model card: an averages table, one
+table per language, and the reproducibility block (fingerprints, signatures, seeds, versions).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write(doc: dict[str, Any], out: str | Path, plots: bool = True) -> dict[str, Any]:
+    """Write report.json, report.md and (optionally) PNG plots into ``out``; returns the paths."""
+    from . import plots as P
+
+    out = Path(out)
+    paths: dict[str, Any] = {"json": out / "report.json", "md": out / "report.md"}
+    write_text_atomic(paths["json"], json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    write_text_atomic(paths["md"], markdown(doc))
+    paths["plots"] = P.write_all(doc, out / "plots") if plots else []
+    return paths
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+def _num(x: float | None, fmt: str = "{:.1f}") -> str:
+    return "n/a" if x is None else fmt.format(x)
+
+
+def _cond(r: dict) -> str:
+    return "clean" if r["profile"] == "clean" else f"{r['profile']} s{r['severity']}"
+
+
+def _diff(r: dict) -> str:
+    d = r["diff"]
+    return f"{d['estimate']:+.1f} [{d['ci_low']:+.1f}, {d['ci_high']:+.1f}]"
+
+
+def _gap_diff(r: dict) -> str:
+    d = r.get("gap_diff")
+    return "" if not d else f"{d['estimate']:+.1f} [{d['ci_low']:+.1f}, {d['ci_high']:+.1f}]"
+
+
+def _p(r: dict) -> str:
+    mc = r.get("mcnemar")
+    return "" if not mc else f"{mc['p_value']:.3g}"
+
+
+COLUMNS = ("condition", "A", "B", "B − A [95% CI]", "McNemar p", "gap A", "gap B",
+           "gap B − gap A [95% CI]")
+
+
+def row_cells(r: dict) -> list[str]:
+    clean = r["profile"] == "clean"
+    return [_cond(r), _num(r["score_a"]), _num(r["score_b"]), _diff(r), _p(r),
+            "" if clean else _num(r["gap_a"]), "" if clean else _num(r["gap_b"]), _gap_diff(r)]
+
+
+def _table(rows: list[dict]) -> list[str]:
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines += ["| " + " | ".join(row_cells(r)) + " |" for r in rows]
+    return lines
+
+
+def markdown(doc: dict[str, Any]) -> str:
+    """The report as Markdown tables (scores in percent, as XTREME reports them)."""
+    a, b = doc["checkpoints"]["A"], doc["checkpoints"]["B"]
+    conf = doc["settings"]["bootstrap"]["confidence"]
+    lines = [
+        f"# robustx compare: {doc['task']} ({doc['metric']})", "",
+        f"- **A**: `{a['name']}` (fingerprint `{a['fingerprint']}`)",
+        f"- **B**: `{b['name']}` (fingerprint `{b['fingerprint']}`)",
+        f"- languages: {', '.join(doc['languages'])}",
+        f"- B − A with a paired bootstrap {conf:.0%} CI "
+        f"({doc['settings']['bootstrap']['resamples']} resamples); gap = clean − noisy, in points",
+        "",
+        "## Average over languages", "",
+        *_table([r for r in doc["results"] if r["lang"] == "all"]), "",
+    ]
+    if doc["failures"]:
+        lines += ["## Failed evaluations", ""]
+        lines += [f"- {f['profile']} s{f['severity']}{' ' + f['lang'] if f['lang'] else ''}: "
+                  f"{f['error']}" for f in doc["failures"]]
+        lines.append("")
+    for lang in doc["languages"]:
+        rows = [r for r in doc["results"] if r["lang"] == lang]
+        lines += [f"## {lang}", "", *_table(rows), ""]
+    lines += ["## Reproducibility", "",
+              f"- data: `{doc['data']['source']}` (fingerprint `{doc['data']['fingerprint']}`)",
+              f"- noise seed {doc['settings']['seed']}, bootstrap seed "
+              f"{doc['settings']['bootstrap']['seed']}"]
+    for c in doc["conditions"]:
+        if c["signature"]:
+            lines.append(f"- {c['key']}: `{c['signature']}`")
+    lines.append("- versions: " + ", ".join(f"{k} {v}" for k, v in doc["versions"].items()))
+    if doc.get("command"):
+        lines.append(f"- command: `{doc['command']}`")
+    return "\n".join(lines) + "\n"
+
+
+def render(doc: dict[str, Any], console=None) -> None:
+    """The language averages (and per-language rows when there are few) as a rich table."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = console or Console()
+    table = Table(title=escape(f"robustx compare · {doc['task']} · {doc['metric']} · "
+                               f"A={doc['checkpoints']['A']['name']} "
+                               f"B={doc['checkpoints']['B']['name']}"))
+    table.add_column("lang")
+    for col in COLUMNS:
+        table.add_column(col, justify="left" if col == "condition" else "right")
+    many = len(doc["languages"]) > 8
+    for r in doc["results"]:
+        if many and r["lang"] != "all":
+            continue
+        style = None
+        if r["diff"]["ci_high"] < 0:
+            style = "red"
+        elif r["diff"]["ci_low"] > 0:
+            style = "green"
+        table.add_row(r["lang"], *map(escape, row_cells(r)), style=style)
+    console.print(table)
+    for f in doc["failures"]:
+        console.print(f"[red]failed[/red] {escape(str(f['profile']))} s{f['severity']}: "
+                      f"{escape(f['error'])}")
