@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", help="write the scores JSON here")
     e.add_argument("--quiet", action="store_true", help="no progress bar or table")
 
+    _add_compare_gate(sub)
     sub.add_parser("profiles", help="list shipped noise profiles with their signatures")
     sub.add_parser("tasks", help="list tasks, families, languages and hub configs")
     return p
@@ -195,8 +196,58 @@ def _write_json(path: Path, doc: Any) -> None:
     os.replace(tmp, path)
 
 
+def _add_compare_gate(sub) -> None:
+    from .eval.compare import DEFAULT_OUT, severity_list
+
+    m = sub.add_parser("compare", help="compare two checkpoints on clean and noisy data",
+                       description="Score checkpoints A and B on clean data and on noisy copies "
+                       "(one per profile x severity), with paired statistics; writes report.json, "
+                       "report.md and plots. Exit 1 when a gate fails or an evaluation failed.")
+    m.add_argument("ckpt_a", help="baseline checkpoint (local folder or hub id)")
+    m.add_argument("ckpt_b", help="candidate checkpoint")
+    m.add_argument("--task", required=True, help="task name (see `robustx tasks`)")
+    m.add_argument("--profile", action="append", help="noise profile name or YAML file; "
+                   "repeat for several (default: typo)")
+    m.add_argument("--severity", type=severity_list, help="3, 1-5 or 1,3,5 "
+                   "(default: each profile's default)")
+    m.add_argument("--lang", type=_langs, help="comma-separated languages (default: all)")
+    m.add_argument("--data", help="local clean data file or folder (default: the hub)")
+    m.add_argument("--sample", action="store_true", help="use the built-in sample as clean data")
+    m.add_argument("--gate", help="gate YAML to apply to the report (see docs/gate.md)")
+    m.add_argument("--max-drop", type=float, help="fail if B's average drop under any profile "
+                   "exceeds this fraction of the metric (0.05 = 5 points)")
+    m.add_argument("--out", default=DEFAULT_OUT, help=f"report folder (default {DEFAULT_OUT})")
+    m.add_argument("--seed", type=int, default=12345, help="noise and bootstrap seed")
+    m.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    m.add_argument("--batch-tokens", type=_positive, default=16384,
+                   help="token budget per batch (default 16384)")
+    m.add_argument("--no-cache", action="store_true", help="bypass the prediction cache")
+    m.add_argument("--force", action="store_true", help="replace an existing report")
+    m.add_argument("--quiet", action="store_true", help="no table or progress")
+
+    g = sub.add_parser("gate", help="check a compare report against a gate file",
+                       description="Apply a gate YAML to report.json: exit 0 passed, 1 failed, "
+                       "2 bad gate file. Writes JUnit XML (and $GITHUB_STEP_SUMMARY when set).")
+    g.add_argument("report", help="report.json written by `robustx compare`")
+    g.add_argument("--config", required=True, help="gate YAML file")
+    g.add_argument("--junit", help="JUnit XML path (default: <report dir>/gate-junit.xml)")
+    g.add_argument("--quiet", action="store_true", help="print nothing")
+
+
+def _cmd_compare(a: argparse.Namespace) -> int:
+    from .eval.compare import cli_compare
+
+    return cli_compare(a)
+
+
+def _cmd_gate(a: argparse.Namespace) -> int:
+    from .eval.gate import cli_gate
+
+    return cli_gate(a)
+
+
 COMMANDS = {"corrupt": _cmd_corrupt, "evaluate": _cmd_evaluate, "profiles": _cmd_profiles,
-            "tasks": _cmd_tasks}
+            "tasks": _cmd_tasks, "compare": _cmd_compare, "gate": _cmd_gate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
