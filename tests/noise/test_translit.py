@@ -1,0 +1,139 @@
+"""translit: informal romanisation per script, with expected outputs from real words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from robustx.errors import ResourceError, UsageError
+from robustx.noise.base import load_all_ops
+from robustx.noise.translit import SUPPORTED, check, span, translit
+
+
+def rom(word: str, lang: str, seed: int = 0, **params) -> str | None:
+    return translit(word, lang, np.random.default_rng(seed), **params)
+
+
+EXPECTED = {
+    "hi": {"पसंद": "pasand", "नमस्ते": "namaste", "भारत": "bharat", "हिंदी": "hindi",
+           "समझना": "samajhna", "अपना": "apna", "धन्यवाद": "dhanyavad", "मित्र": "mitra",
+           "फ़िल्म": "film", "ज़िंदगी": "zindagi", "है": "hai", "क्या": "kya", "प्यार": "pyar",
+           "दिल्ली": "dilli", "खिड़की": "khirki"},
+    "mr": {"महाराष्ट्र": "maharashtra", "मराठी": "marathi", "पाणी": "pani", "घर": "ghar"},
+    "bn": {"বাংলা": "bangla", "কলকাতা": "kolkata", "আমার": "amar", "তোমার": "tomar",
+           "বাংলাদেশ": "bangladesh", "যদি": "jodi"},
+    "ta": {"தமிழ்": "thamizh", "வணக்கம்": "vanakkam", "சென்னை": "chennai"},
+    "te": {"తెలుగు": "telugu", "నమస్కారం": "namaskaram", "హైదరాబాద్": "haidarabad"},
+    "ml": {"മലയാളം": "malayalam", "കേരളം": "keralam", "എന്ത്": "enthu", "അവൻ": "avan"},
+    "ar": {"مرحبا": "mar7aba", "حبيبي": "7abibi", "سلام": "salam", "مصر": "masr",
+           "مُحَمَّد": "mo7ammad", "كِتَاب": "kitab", "شُكْرًا": "shokran", "٢٠٢٤": "2024"},
+    "fa": {"سلام": "salam", "ممنون": "mamnoon", "خوب": "khoob", "خانه": "khane", "ایران": "iran",
+           "دوست": "doost", "علی": "ali"},
+    "ur": {"سلام": "salam", "پانی": "pani", "ٹھیک": "thik", "آپ": "ap", "بھائی": "bhai"},
+    "he": {"שלום": "shalom", "תודה": "toda", "בוקר": "boker", "כלב": "kalev"},
+    "el": {"καλημέρα": "kalimera", "ευχαριστώ": "efxaristo", "Αθήνα": "Athina", "ναι": "nai",
+           "μπορώ": "boro", "αυτός": "aftos", "ΕΛΛΑΔΑ": "ELLADA"},
+    "ru": {"привет": "privet", "спасибо": "spasibo", "хорошо": "horosho", "Москва": "Moskva",
+           "жизнь": "zhizn"},
+    "bg": {"здравей": "zdravey", "благодаря": "blagodarya", "България": "Balgariya",
+           "щастие": "shtastie"},
+    "uk": {"привіт": "pryvit", "дякую": "dyakuyu", "Київ": "Kyiv"},
+    "kk": {"сәлем": "salem", "қазақ": "qazaq", "рақмет": "raqmet"},
+    "ka": {"გამარჯობა": "gamarjoba", "საქართველო": "sakartvelo", "მადლობა": "madloba"},
+    "ko": {"안녕하세요": "annyeonghaseyo", "한국어": "hangugeo", "감사합니다": "gamsahamnida",
+           "서울": "seoul", "설날": "seollal", "신라": "silla"},
+    "th": {"สวัสดี": "sawatdi", "ภาษาไทย": "phasathai", "ประเทศ": "prathet",
+           "ขอบคุณ": "khopkhun", "กรุงเทพ": "krungthep", "เมือง": "mueang", "น้ำ": "nam",
+           "คน": "khon", "หนึ่ง": "nueng", "ครับ": "khrap", "เป็น": "pen"},
+    "zh": {"你好": "nihao", "中国": "zhongguo", "北京": "beijing", "电": "dian"},
+    "ja": {"こんにちは": "konnichiha", "カタカナ": "katakana"},
+}
+
+
+@pytest.mark.parametrize(("lang", "word", "want"),
+                         [(lang, w, o) for lang, d in EXPECTED.items() for w, o in d.items()])
+def test_expected_outputs(lang, word, want):
+    assert rom(word, lang) == want
+
+
+def test_every_listed_language_is_covered():
+    listed = ("hi", "mr", "ar", "fa", "ur", "el", "ru", "bg", "kk", "zh", "ko", "th", "he", "bn",
+              "ta", "te", "ml", "ka")
+    for lang in listed:
+        assert lang in SUPPORTED and lang in EXPECTED
+
+
+@pytest.mark.parametrize(("word", "options"), [("قلب", {"2alb", "9alb"}),
+                                               ("خبز", {"khabz", "5abz"})])
+def test_arabizi_variants_come_from_rng(word, options):
+    seen = {rom(word, "ar", seed) for seed in range(40)}
+    assert seen == options
+    assert rom(word, "ar", 3) == rom(word, "ar", 3)
+
+
+def test_russian_shch_variants():
+    assert {rom("щука", "ru", s) for s in range(40)} == {"schuka", "shchuka"}
+
+
+def test_latin_and_untranslatable_words_give_none():
+    assert rom("hello", "hi") is None
+    assert rom("2024", "ru") is None
+    assert rom("日本", "ja") is None  # kanji readings are not pinyin
+    assert rom("ь", "ru") is None  # romanises to nothing
+
+
+def test_mixed_word_keeps_non_script_parts():
+    assert rom("e-mail-привет", "ru") == "e-mail-privet"
+    assert rom("नमस्ते123", "hi") == "namaste123"
+
+
+def test_ascii_scheme_and_unknown_scheme():
+    assert rom("पसंद", "hi", scheme="ascii") == "psmd"
+    with pytest.raises(UsageError):
+        rom("पसंद", "hi", scheme="formal")
+    with pytest.raises(UsageError):
+        check("hi", {"scheme": "formal"})
+
+
+def test_check_names_supported_languages():
+    check("hi", {})
+    check("en", {})  # Latin script: accepted, every word gives None
+    with pytest.raises(ResourceError, match=r"supported: .*hi"):
+        check("my", {})
+
+
+def test_span_predicates():
+    th, zh = span("th", {}), span("zh", {})
+    assert span("hi", {}) is None
+    assert th("สวัสดี") and th("ไป")
+    assert not th("เปิ") and not th("าม") and not th("สวั") and not th("abc")
+    assert zh("你好") and not zh("你好世界你好") and not zh("你a")
+
+
+def test_registered():
+    spec = load_all_ops().get("translit")
+    assert spec.family == "translit" and spec.defaults == {"scheme": "informal"}
+    assert spec.span is span and spec.check is check
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=12).filter(lambda w: not any(c.isspace() for c in w)),
+       st.sampled_from(SUPPORTED), st.integers(0, 2**32 - 1))
+def test_property_none_or_clean_and_deterministic(word, lang, seed):
+    out = rom(word, lang, seed)
+    assert out is None or (out and not any(c.isspace() for c in out) and out != word)
+    assert out == rom(word, lang, seed)
+
+
+SCRIPT_CHARS = st.characters(min_codepoint=0x0900, max_codepoint=0x0D7F) | st.characters(
+    min_codepoint=0x0600, max_codepoint=0x06FF) | st.characters(min_codepoint=0x0E00,
+                                                               max_codepoint=0x0E7F)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(SCRIPT_CHARS, min_size=1, max_size=10), st.sampled_from(["hi", "ar", "th", "ta"]))
+def test_property_script_soup(word, lang):
+    out = rom(word, lang)
+    assert out is None or (out and not any(c.isspace() for c in out))
