@@ -22,25 +22,26 @@ from collections import defaultdict
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "robustx" / "noise" / "resources" / "confusables.json"
-# Name prefixes that are styles or forms of a script rather than a script of their own.
-NOT_A_SCRIPT = {
-    "MATHEMATICAL", "FULLWIDTH", "HALFWIDTH", "MODIFIER", "SUPERSCRIPT", "SUBSCRIPT", "CIRCLED",
-    "PARENTHESIZED", "NEGATIVE", "SQUARED", "DOUBLE-STRUCK", "BLACK-LETTER", "SCRIPT", "ROMAN",
-    "SMALL", "COMBINING", "TAG", "OUTLINED", "SANS-SERIF",
+# Scripts as they start Unicode character names. A whitelist, because letter-like symbols
+# (PLANCK CONSTANT, MATHEMATICAL ..., FULLWIDTH ...) are styles, not scripts.
+SCRIPTS = {
+    "LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "HEBREW", "ARABIC", "SYRIAC", "THAANA", "NKO",
+    "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "ORIYA", "TAMIL", "TELUGU", "KANNADA",
+    "MALAYALAM", "SINHALA", "THAI", "LAO", "TIBETAN", "MYANMAR", "GEORGIAN", "HANGUL", "ETHIOPIC",
+    "CHEROKEE", "CANADIAN", "OGHAM", "RUNIC", "KHMER", "MONGOLIAN", "COPTIC", "VAI", "LISU",
+    "TIFINAGH", "GLAGOLITIC", "BAMUM", "CJK", "HIRAGANA", "KATAKANA", "BOPOMOFO", "YI", "OSAGE",
 }
+DIGIT_PREFIXES = {"DIGIT": "DIGIT", "ARABIC-INDIC": "ARABIC", "EXTENDED": "ARABIC"}
 
 
 def script(ch: str) -> str | None:
     """The script of a letter or digit, from its Unicode name; None for anything else."""
-    if unicodedata.category(ch)[0] not in "LN" or unicodedata.category(ch) not in (
-        "Lu", "Ll", "Lo", "Nd"
-    ):
+    if unicodedata.category(ch) not in ("Lu", "Ll", "Lo", "Nd"):
         return None
-    name = unicodedata.name(ch, "")
-    first = name.split(" ")[0]
-    if not name or first in NOT_A_SCRIPT:
-        return None
-    return "DIGIT" if first == "DIGIT" else first
+    first = unicodedata.name(ch, "").split(" ")[0]
+    if first in DIGIT_PREFIXES and unicodedata.category(ch) == "Nd":
+        return DIGIT_PREFIXES[first]
+    return first if first in SCRIPTS else None
 
 
 def read_pairs(path: Path) -> list[tuple[str, str]]:
