@@ -42,6 +42,9 @@ def test_expected_output():
 
 
 def test_leaked_whitespace_is_rejected():
+    import nlpaug.augmenter.word as naw
+
+    assert " " in naw.SplitAug(aug_p=1.0, aug_min=1, aug_max=1).augment("because")[0]
     assert run("let's", augmenter="KeyboardAug") is None  # nlpaug gives "let ' s"
     assert run("because", augmenter="SplitAug") is None  # "be cause"
 
