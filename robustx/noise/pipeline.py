@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from .engine import Plan, Stats, check_languages, corrupt_example
 BATCH = 512
 CHRF_SENTENCES = 20000  # per language; chrF is measured on the first N examples
 STAT = "__rx_stats"
+STAT_LANG = "__rx_lang"
 MANIFEST_SCHEMA = "robustx.manifest/1"
 
 
@@ -42,18 +43,21 @@ def make_plan(split: Split, profile: Profile, seed: int,
 
 
 def corrupt_batch(batch: dict[str, list], plan: Plan) -> dict[str, list]:
-    """``datasets.map`` batch function: noisy columns plus one JSON stats column."""
+    """``datasets.map`` batch function: noisy columns plus two stats columns (dropped on write)."""
     n = len(next(iter(batch.values())))
     cols = list(batch)
     out: dict[str, list] = {c: [] for c in cols}
-    out[STAT] = []
+    langs, nums = [], []
     for i in range(n):
         row = {c: batch[c][i] for c in cols}
         new, lang, st, valid = corrupt_example(row, plan)
         for c in cols:
             out[c].append(new[c])
-        out[STAT].append(json.dumps([lang, int(valid), st.words, st.changed, st.edits, st.chars,
-                                     st.rejected, st.unavailable]))
+        langs.append(lang)
+        nums.append([int(valid), st.words, st.changed, st.edits, st.chars, st.rejected,
+                     *st.unavailable])
+    out[STAT_LANG] = langs
+    out[STAT] = nums
     return out
 
 
@@ -118,6 +122,16 @@ class LangStats:
         self.st = Stats(unavailable=[0] * n_ops)
         self.clean: list[str] = []
         self.noisy: list[str] = []
+
+    def add(self, nums: Sequence[int]) -> None:
+        st = self.st
+        st.words += nums[0]
+        st.changed += nums[1]
+        st.edits += nums[2]
+        st.chars += nums[3]
+        st.rejected += nums[4]
+        for i, v in enumerate(nums[5:]):
+            st.unavailable[i] += v
 
     def report(self, op_names: Sequence[str]) -> dict[str, Any]:
         st = self.st
@@ -221,6 +235,7 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
     data_hash = data_fingerprint(splits)
     sig = signature(profile, seed, data_hash)
     op_names = [s.op for s in profile.steps]
+    n_ops = len(op_names)
     per_lang: dict[str, LangStats] = {}
     files = []
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -234,18 +249,17 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
                 writer = Writer(tmp / out_relpath(s), s.fmt, s.dataset.features)
                 invalid = 0
                 for batch in _batches(s, plan, num_proc):
-                    stats = batch.pop(STAT)
+                    stats, langs = batch.pop(STAT), batch.pop(STAT_LANG)
                     writer.write(batch)
-                    for row, raw in zip(_rows(batch), stats):
-                        lang, valid, *nums = json.loads(raw)
-                        ls = per_lang.setdefault(lang, LangStats(len(op_names)))
+                    for j, (lang, nums) in enumerate(zip(langs, stats)):
+                        ls = per_lang.get(lang) or per_lang.setdefault(lang, LangStats(n_ops))
                         ls.examples += 1
-                        if not valid:
+                        if not nums[0]:
                             ls.invalid += 1
                             invalid += 1
-                        ls.st.add(Stats(*nums))
+                        ls.add(nums[1:])
                         if len(ls.noisy) < CHRF_SENTENCES:
-                            ls.noisy.append(_side_text(row, plan))
+                            ls.noisy.append(_side_text({c: batch[c][j] for c in batch}, plan))
                     bar.advance(task, len(stats))
                 writer.close()
                 _collect_clean(s, plan, per_lang)
@@ -338,8 +352,14 @@ def _progress(enabled: bool) -> Any:
     if not enabled:
         return _NoBar()
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), TimeRemainingColumn(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from itertools import pairwise
 
 SPACELESS_LANGS = frozenset({"zh", "ja", "th", "my", "km", "lo"})
 
@@ -76,12 +77,14 @@ def segment(text: str, lang: str, cuts: Iterable[int] = ()) -> list[tuple[int, i
     for s, e in spans:
         inner = [c for c in cut_set if s < c < e]
         points = [s, *inner, e]
-        out.extend(zip(points[:-1], points[1:]))
+        out.extend(pairwise(points))
     return out
 
 
 def split_core(unit: str) -> tuple[str, str, str]:
     """``"(Paris),"`` -> ``("(", "Paris", "),")``; a unit of pure punctuation has an empty core."""
+    if unit[:1].isalnum() and unit[-1:].isalnum():  # the common case, without unicodedata
+        return "", unit, ""
     i, j = 0, len(unit)
     while i < j and is_punct(unit[i]):
         i += 1

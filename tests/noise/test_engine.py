@@ -58,8 +58,8 @@ def test_rejected_outputs_are_counted_and_not_applied():
 
 def test_unavailable_is_counted():
     row = {"sentence1": "ALREADY UPPER 123", "sentence2": "x", "gold_label": "n"}
-    _, _, st_, _ = corrupt_example(row, plan(UPPER, "pair", PAIR_FIELDS))
-    assert st_.unavailable == [3] and st_.changed == 1
+    _, _, stats, _ = corrupt_example(row, plan(UPPER, "pair", PAIR_FIELDS))
+    assert stats.unavailable == [3] and stats.changed == 1
 
 
 def test_qa_answer_relocated_after_length_changes():
@@ -99,7 +99,7 @@ def test_tagging_length_mismatch_is_flagged():
 def test_span_op_groups_chinese_characters_but_not_across_answers():
     prof = profile(("t_merge", 1.0, {}))
     text = "我喜欢看电影。中国很大"
-    out, remap, st_ = corrupt_text(text, "zh", plan(prof, "pair", PAIR_FIELDS, "zh"), "k", "f")
+    out, remap, _ = corrupt_text(text, "zh", plan(prof, "pair", PAIR_FIELDS, "zh"), "k", "f")
     assert out == "我喜欢看movie。China很大"
     assert remap(len(text)) == len(out)
     # an answer edge between 电 and 影 forbids the merge

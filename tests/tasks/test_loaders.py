@@ -101,7 +101,7 @@ def test_unknown_schema(tmp_path):
 def test_empty_and_missing_inputs(tmp_path):
     p = tmp_path / "de.jsonl"
     p.write_text("\n", encoding="utf-8")
-    with pytest.raises(InputError, match="no examples|empty"):
+    with pytest.raises(InputError, match=r"no examples|empty"):
         load_splits("xnli", data=p)
     with pytest.raises(InputError, match="no such file"):
         load_splits("xnli", data=tmp_path / "nope.jsonl")
