@@ -137,3 +137,38 @@ SCRIPT_CHARS = st.characters(min_codepoint=0x0900, max_codepoint=0x0D7F) | st.ch
 def test_property_script_soup(word, lang):
     out = rom(word, lang)
     assert out is None or (out and not any(c.isspace() for c in out))
+
+
+def _plan(family, fields, lang, rate=1.0):
+    from robustx.noise.engine import Plan
+    from robustx.profiles import Profile, Step
+
+    prof = Profile("t", 1, "", (Step("translit", rate, (("scheme", "informal"),)),), ((3, 1.0),), 3)
+    return Plan(prof, 1, family, fields, lang, None, fields.get("id"))
+
+
+@pytest.mark.parametrize(("lang", "text", "want"), [
+    ("hi", "नमस्ते, भारत!", "namaste, bharat!"),
+    ("ru", "Привет, Москва.", "Privet, Moskva."),
+    ("zh", "你好，北京。", "nihao，beijing。"),
+    ("th", "สวัสดี ขอบคุณครับ", "sawatdi khopkhunkhrap"),
+])
+def test_whole_sentence_through_the_engine(lang, text, want):
+    from robustx.noise.engine import corrupt_text
+
+    fields = {"sentence1": "sentence1", "sentence2": "sentence2", "label": "gold_label"}
+    out, _, _ = corrupt_text(text, lang, _plan("pair", fields, lang), "k", "sentence1")
+    assert out == want
+
+
+def test_qa_answers_stay_valid_when_romanised():
+    from robustx.noise.engine import corrupt_example
+
+    fields = {"id": "id", "context": "context", "question": "question", "answers": "answers"}
+    ctx = "मेरा नाम राम है और मैं दिल्ली में रहता हूँ।"
+    start = ctx.index("दिल्ली")
+    row = {"id": "q1", "context": ctx, "question": "राम कहाँ रहता है?",
+           "answers": {"answer_start": [start], "text": ["दिल्ली"]}}
+    out, _, _, valid = corrupt_example(row, _plan("qa", fields, "hi"))
+    s, t = out["answers"]["answer_start"][0], out["answers"]["text"][0]
+    assert valid and t == "dilli" and out["context"][s:s + len(t)] == t
