@@ -34,11 +34,15 @@ def is_punct(ch: str) -> bool:
     return cat[0] in "PSZC" and ch not in "\u200b\u200c\u200d\u2060"
 
 
+# Joiners, and Thai/Lao SARA AM, which grapheme rules attach to the preceding letter (น้ำ).
+_ATTACH = "\u200c\u200d\u0e33\u0eb3"
+
+
 def clusters(word: str) -> list[str]:
     """Base characters with their following combining marks (and ZWJ/ZWNJ joiners)."""
     out: list[str] = []
     for ch in word:
-        if out and (is_mark(ch) or ch in "\u200c\u200d" or out[-1][-1] in "\u200d"):
+        if out and (is_mark(ch) or ch in _ATTACH or out[-1][-1] in "\u200d"):
             out[-1] += ch
         else:
             out.append(ch)

@@ -40,6 +40,7 @@ def test_split_core():
 def test_clusters():
     assert clusters("नमस्ते") == ["न", "म", "स्", "ते"]
     assert clusters("Việt") == ["V", "i", "ệ", "t"]
+    assert clusters("น้ำ") == ["น้ำ"]
 
 
 @given(st.text(), st.sampled_from(["en", "zh", "th", "ja", "ar"]), st.lists(st.integers(0, 50)))
