@@ -231,7 +231,7 @@ def _add_compare_gate(sub) -> None:
     g.add_argument("report", help="report.json written by `robustx compare`")
     g.add_argument("--config", required=True, help="gate YAML file")
     g.add_argument("--junit", help="JUnit XML path (default: <report dir>/gate-junit.xml)")
-    g.add_argument("--quiet", action="store_true", help="print nothing")
+    g.add_argument("--quiet", action="store_true", help="print only the failing checks")
 
 
 def _cmd_compare(a: argparse.Namespace) -> int:

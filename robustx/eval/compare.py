@@ -36,9 +36,9 @@ def severity_list(text: str) -> list[int]:
     """argparse type: ``"3"``, ``"1-5"`` or ``"1,3,5"`` -> sorted unique severities in 1..5."""
     out: set[int] = set()
     for part in (p.strip() for p in str(text).split(",")):
-        lo, _, hi = part.partition("-")
+        lo, sep, hi = part.partition("-")
         try:
-            a, b = int(lo), int(hi or lo)
+            a, b = int(lo), int(hi if sep else lo)
         except ValueError:
             raise argparse.ArgumentTypeError(
                 f"severity must look like 3, 1-5 or 1,3,5; got {text!r}") from None
@@ -373,7 +373,6 @@ def cli_compare(args: argparse.Namespace) -> int:
     if checks:
         result = G.run_checks(doc, G.GateConfig(version=1, checks=checks))
         G.write_outputs(result, out / "gate-junit.xml", report_path=out / "report.json")
-        if not quiet:
-            G.print_result(result)
+        G.print_result(result, only_failures=quiet)
         code = max(code, result.exit_code)
     return code

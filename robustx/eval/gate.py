@@ -376,10 +376,13 @@ def write_outputs(result: GateResult, junit: str | Path, report_path: str | Path
     return result
 
 
-def print_result(result: GateResult, file=None) -> None:
+def print_result(result: GateResult, file=None, only_failures: bool = False) -> None:
+    """One line per check (``only_failures``: just the failing ones, for --quiet)."""
     file = file or sys.stderr
-    for r in result.results:
+    for r in result.failures if only_failures else result.results:
         print(f"{'PASS' if r.passed else 'FAIL'}  {r.check.label}: {r.message}", file=file)
+    if only_failures:
+        return
     print(f"gate {'passed' if result.passed else 'FAILED'}"
           f"{f' (JUnit: {result.junit})' if result.junit else ''}", file=file)
 
@@ -396,7 +399,6 @@ def gate(report: str | Path, config: str | Path | GateConfig, junit: str | Path 
 def cli_gate(args: argparse.Namespace) -> int:
     """``robustx gate REPORT --config FILE``: 0 passed, 1 failed, 2 usage."""
     result = gate(args.report, args.config, getattr(args, "junit", None))
-    if not getattr(args, "quiet", False):
-        print_result(result, sys.stdout)
+    print_result(result, sys.stdout, only_failures=bool(getattr(args, "quiet", False)))
     return result.exit_code
 

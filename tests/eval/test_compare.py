@@ -1,0 +1,162 @@
+"""End to end: `robustx compare` on tiny checkpoints through robustx.cli.main."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from robustx.cli import main
+from robustx.eval.compare import severity_list
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT / "robustx" / "eval" / "report.schema.json"
+LABELS = ("entailment", "neutral", "contradiction")
+SENTENCES = {
+    "en": ["The quick brown fox jumps over the lazy dog near the river bank.",
+           "A man is playing a guitar while the children sing songs in the park.",
+           "Paris is the capital of France and Berlin is the capital of Germany."],
+    "de": ["Der schnelle braune Fuchs springt über den faulen Hund am Fluss.",
+           "Die Hauptstadt von Deutschland ist Berlin, die von Frankreich ist Paris."],
+}
+
+
+def write_xnli(root: Path) -> Path:
+    folder = root / "xnli"
+    folder.mkdir(parents=True)
+    for lang, sents in SENTENCES.items():
+        rows = [{"sentence1": sents[i % len(sents)], "sentence2": sents[(i * 7 + 1) % len(sents)],
+                 "gold_label": LABELS[i % 3]} for i in range(24)]
+        (folder / f"{lang}.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """Two tiny pair checkpoints, clean data, and one compare run (typo at severities 1 and 3)."""
+    from tests.fixtures.tiny_models import build
+
+    root = tmp_path_factory.mktemp("compare")
+    a = build("pair", root / "A", seed=0)
+    b = build("pair", root / "B", seed=5)
+    data = write_xnli(root / "data")
+    out = root / "report"
+    gate = root / "gate.yaml"
+    gate.write_text("version: 1\nchecks:\n"
+                    "  - {type: min_score, checkpoint: B, lang: all, profile: clean, value: 0.0}\n"
+                    "  - {type: max_drop, checkpoint: B, profile: typo, value: 1.0}\n",
+                    encoding="utf-8")
+    argv = ["compare", str(a), str(b), "--task", "xnli", "--data", str(data), "--out", str(out),
+            "--severity", "1,3", "--lang", "en,de", "--device", "cpu", "--quiet",
+            "--gate", str(gate), "--no-cache"]
+    code = main(argv)
+    return {"a": a, "b": b, "data": data, "out": out, "code": code, "argv": argv, "root": root}
+
+
+def test_compare_writes_a_schema_valid_report_markdown_and_plots(run):
+    import jsonschema
+
+    assert run["code"] == 0
+    doc = json.loads((run["out"] / "report.json").read_text(encoding="utf-8"))
+    jsonschema.validate(doc, json.loads(SCHEMA.read_text(encoding="utf-8")),
+                        cls=jsonschema.Draft202012Validator)
+    assert doc["schema"] == "robustx.report/1"
+    assert sorted(doc["languages"]) == ["de", "en"]
+    keys = {(r["lang"], r["profile"], r["severity"]) for r in doc["results"]}
+    assert keys == {(lang, p, s) for lang in ("en", "de", "all")
+                    for p, s in (("clean", 0), ("typo", 1), ("typo", 3))}
+    assert doc["failures"] == []
+    sigs = [c["signature"] for c in doc["conditions"] if c["profile"] == "typo"]
+    assert len(sigs) == 2 and all(s.startswith("typo.v1[") and "|sev:" in s for s in sigs)
+    assert doc["checkpoints"]["A"]["fingerprint"] != doc["checkpoints"]["B"]["fingerprint"]
+    md = (run["out"] / "report.md").read_text(encoding="utf-8")
+    assert "## Average over languages" in md and "typo s3" in md and sigs[0] in md
+    pngs = sorted(p.name for p in (run["out"] / "plots").glob("*.png"))
+    assert pngs == ["gap-heatmap.png", "typo-severity.png"]
+    assert (run["out"] / "plots" / "gap-heatmap.png").read_bytes()[:4] == b"\x89PNG"
+    assert (run["out"] / "gate-junit.xml").is_file()
+
+
+def test_rows_are_consistent(run):
+    doc = json.loads((run["out"] / "report.json").read_text(encoding="utf-8"))
+    rows = {(r["lang"], r["profile"], r["severity"]): r for r in doc["results"]}
+    for (lang, profile, sev), r in rows.items():
+        assert r["diff"]["estimate"] == pytest.approx(r["score_b"] - r["score_a"])
+        assert r["diff"]["ci_low"] <= r["diff"]["ci_high"]
+        clean = rows[(lang, "clean", 0)]
+        assert r["gap_a"] == pytest.approx(clean["score_a"] - r["score_a"])
+        assert (r["gap_diff"] is None) == (profile == "clean")
+        assert r["mcnemar"] is not None
+    avg = rows[("all", "typo", 3)]
+    assert avg["score_a"] == pytest.approx((rows[("en", "typo", 3)]["score_a"]
+                                            + rows[("de", "typo", 3)]["score_a"]) / 2)
+    assert avg["n"] == 48
+
+
+def test_an_existing_report_needs_force_and_noisy_data_is_reused(run):
+    assert main(run["argv"]) == 2  # report.json exists
+    assert main([*run["argv"], "--force"]) == 0
+    doc = json.loads((run["out"] / "report.json").read_text(encoding="utf-8"))
+    assert [c["reused"] for c in doc["conditions"] if c["profile"] == "typo"] == [True, True]
+
+
+def test_a_failing_max_drop_or_gate_exits_1_naming_the_check(run, capsys):
+    out = run["root"] / "strict"
+    gate = run["root"] / "strict.yaml"
+    gate.write_text("version: 1\nchecks:\n  - {type: min_score, checkpoint: A, profile: clean, "
+                    "value: 0.99, name: A is nearly perfect}\n", encoding="utf-8")
+    argv = [*run["argv"][:7], "--out", str(out), "--severity", "1", "--device", "cpu",
+            "--gate", str(gate), "--quiet", "--no-cache"]
+    assert main(argv) == 1
+    assert "FAIL  A is nearly perfect" in capsys.readouterr().err
+
+
+def test_a_bad_gate_file_is_a_usage_error_before_any_work(run, capsys):
+    gate = run["root"] / "bad.yaml"
+    gate.write_text("version: 1\nchecks:\n  - {type: min_score, value: 0.5, treshold: 1}\n",
+                    encoding="utf-8")
+    argv = [*run["argv"][:7], "--out", str(run["root"] / "never"), "--gate", str(gate)]
+    assert main(argv) == 2
+    assert "'treshold'" in capsys.readouterr().err
+    assert not (run["root"] / "never").exists()
+
+
+def test_unknown_profile_is_a_usage_error(run, capsys):
+    argv = [*run["argv"][:7], "--out", str(run["root"] / "never2"), "--profile", "typoo"]
+    assert main(argv) == 2
+    assert "typo" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, expected", [("3", [3]), ("1-5", [1, 2, 3, 4, 5]),
+                                            ("1,3,5", [1, 3, 5]), ("4,1-2", [1, 2, 4])])
+def test_severity_list(text, expected):
+    assert severity_list(text) == expected
+
+
+@pytest.mark.parametrize("text", ["0", "6", "a", "3-1", "1-", ""])
+def test_severity_list_rejects(text):
+    with pytest.raises(argparse.ArgumentTypeError):
+        severity_list(text)
+
+
+def test_train_demo_then_compare_its_checkpoints(tmp_path):
+    """examples/train_demo.py (tiny mode) trains two models that compare can read."""
+    out = tmp_path / "demo"
+    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "train_demo.py"),
+                           "--out", str(out), "--tiny"], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    for name in ("standard", "noise-augmented"):
+        assert (out / name / "model.safetensors").is_file()
+    report = tmp_path / "report"
+    code = main(["compare", str(out / "standard"), str(out / "noise-augmented"), "--task",
+                 "xnli", "--data", str(out / "test"), "--out", str(report), "--severity", "3",
+                 "--device", "cpu", "--quiet", "--max-drop", "1.0", "--no-cache"])
+    assert code == 0
+    doc = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    assert {r["lang"] for r in doc["results"]} >= {"en", "all"}
