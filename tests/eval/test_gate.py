@@ -1,0 +1,217 @@
+"""Gate: config validation, pass/fail on hand-made reports, fail-closed cases, JUnit, summary."""
+
+from __future__ import annotations
+
+import copy
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from robustx.cli import main
+from robustx.errors import UsageError
+from robustx.eval import gate as G
+
+
+def row(lang, profile, sev, a, b, clean_a=80.0, clean_b=82.0, ci=(-1.0, 3.0), p=0.3):
+    return {"lang": lang, "profile": profile, "severity": sev, "n": 100,
+            "score_a": a, "score_b": b,
+            "diff": {"estimate": b - a, "ci_low": ci[0], "ci_high": ci[1]},
+            "mcnemar": {"b": 3, "c": 5, "statistic": 3.0, "p_value": p, "method": "exact"},
+            "gap_a": clean_a - a, "gap_b": clean_b - b,
+            "rel_drop_a": (clean_a - a) / clean_a, "rel_drop_b": (clean_b - b) / clean_b,
+            "gap_diff": None if profile == "clean" else
+            {"estimate": (clean_b - b) - (clean_a - a), "ci_low": -4.0, "ci_high": 1.0}}
+
+
+def report() -> dict:
+    """A small report: xnli, en/de, clean + typo s3 (A: 80 -> 70, B: 82 -> 78)."""
+    results = []
+    for lang in ("en", "de", "all"):
+        results += [row(lang, "clean", 0, 80.0, 82.0), row(lang, "typo", 3, 70.0, 78.0)]
+    return {
+        "schema": "robustx.report/1", "task": "xnli", "kind": "accuracy", "metric": "accuracy",
+        "languages": ["en", "de"], "profiles": ["clean", "typo"],
+        "conditions": [{"profile": "clean", "severity": 0}, {"profile": "typo", "severity": 3}],
+        "results": results, "failures": [],
+        "settings": {"bootstrap": {"confidence": 0.95}},
+    }
+
+
+def config(*checks) -> G.GateConfig:
+    return G.parse_config({"version": 1, "checks": list(checks)})
+
+
+def outcome(rep, *checks) -> list[bool]:
+    return [r.passed for r in G.run_checks(rep, config(*checks)).results[1:]]
+
+
+def test_min_score_and_max_drop_in_fractions():
+    rep = report()
+    assert outcome(rep, {"type": "min_score", "value": 0.82},
+                   {"type": "min_score", "value": 0.83},
+                   {"type": "min_score", "checkpoint": "A", "profile": "typo", "value": 0.70},
+                   {"type": "max_drop", "profile": "typo", "value": 0.04},
+                   {"type": "max_drop", "profile": "typo", "value": 0.039},
+                   {"type": "max_drop", "checkpoint": "A", "profile": "typo", "value": 0.125,
+                    "relative": True},
+                   {"type": "max_drop", "checkpoint": "A", "profile": "typo", "value": 0.12,
+                    "relative": True}) == [True, False, True, True, False, True, False]
+
+
+def test_not_worse_rules():
+    rep = report()
+    rep["results"][5]["diff"].update(ci_low=-3.0, ci_high=-0.5)  # all typo s3: B worse
+    checks = [{"type": "not_worse", "profile": "typo"},
+              {"type": "not_worse", "profile": "typo", "margin": 0.01},
+              {"type": "not_worse", "profile": "clean"},
+              {"type": "not_worse", "profile": "clean", "rule": "non_inferior"},
+              {"type": "not_worse", "profile": "clean", "rule": "non_inferior", "margin": 0.02},
+              {"type": "not_worse", "profile": "typo", "on": "gap"},
+              {"type": "not_worse", "profile": "typo", "lang": "en", "alpha": 0.05}]
+    assert outcome(rep, *checks) == [False, True, True, False, True, True, True]
+
+
+def test_not_worse_mcnemar():
+    rep = report()
+    rep["results"][4].update(score_b=60.0)  # all clean: B 20 points worse...
+    rep["results"][4]["diff"]["estimate"] = -20.0
+    rep["results"][4]["mcnemar"]["p_value"] = 0.01  # ...and significantly so
+    assert outcome(rep, {"type": "not_worse", "test": "mcnemar"},
+                   {"type": "not_worse", "test": "mcnemar", "alpha": 0.005}) == [False, True]
+
+
+def test_fails_closed_on_missing_rows_and_recorded_failures():
+    rep = report()
+    rep["results"] = [r for r in rep["results"] if (r["lang"], r["profile"]) != ("de", "typo")]
+    rep["failures"] = [{"profile": "typo", "severity": 3, "lang": "de", "error": "OOM"}]
+    res = G.run_checks(rep, config({"type": "max_drop", "profile": "typo", "lang": "de",
+                                    "value": 1.0}, {"type": "min_score", "value": 0.0}))
+    assert [r.passed for r in res.results] == [False, False, True]
+    assert "OOM" in res.results[0].message and "OOM" in res.results[1].message
+    assert res.exit_code == 1
+
+
+def test_unreadable_report_fails_every_check(tmp_path):
+    bad = tmp_path / "report.json"
+    bad.write_text("{not json", encoding="utf-8")
+    cfg = config({"type": "min_score", "value": 0.1})
+    res = G.gate(bad, cfg)
+    assert not res.passed and all(not r.passed for r in res.results)
+    assert "not valid JSON" in res.results[1].message
+    assert G.gate(tmp_path / "missing.json", cfg).results[0].message.endswith(
+        "cannot read (No such file or directory)")
+
+
+@pytest.mark.parametrize("doc, needle", [
+    ({"version": 1, "checks": [{"type": "min_score", "value": 0.3, "lnag": "en"}]}, "'lnag'"),
+    ({"version": 1, "checks": [{"type": "min_score"}]}, "'value'"),
+    ({"version": 1, "checks": [{"type": "max_drop", "value": 0.1}]}, "'profile'"),
+    ({"version": 1, "checks": [{"type": "min_score", "value": 30}]}, "0..1"),
+    ({"version": 1, "checks": [{"type": "mean_score", "value": 0.3}]}, "'type'"),
+    ({"version": 2, "checks": [{"type": "min_score", "value": 0.3}]}, "'version'"),
+    ({"version": 1, "checks": [], "extra": 1}, "'extra'"),
+    ({"version": 1, "checks": []}, "non-empty"),
+    ({"version": 1, "checks": [{"type": "min_score", "value": 0.3, "checkpoint": "C"}]}, "A, B"),
+    ({"version": 1, "checks": [{"type": "max_drop", "profile": "clean", "value": 0.1}]},
+     "noise profile"),
+    ("just text", "mapping"),
+])
+def test_bad_configs_are_usage_errors(doc, needle):
+    with pytest.raises(UsageError, match=needle):
+        G.parse_config(doc)
+
+
+@pytest.mark.parametrize("check, needle", [
+    ({"type": "min_score", "task": "panx", "value": 0.3}, "task 'panx'"),
+    ({"type": "min_score", "lang": "sw", "value": 0.3}, "language 'sw'"),
+    ({"type": "max_drop", "profile": "codeswitch", "value": 0.3}, "profile 'codeswitch'"),
+    ({"type": "max_drop", "profile": "typo", "severity": 5, "value": 0.3}, "severity 5"),
+    ({"type": "not_worse", "profile": "typo", "alpha": 0.1}, "95%"),
+])
+def test_checks_that_do_not_fit_the_report_are_usage_errors(check, needle):
+    with pytest.raises(UsageError, match=needle):
+        G.run_checks(report(), config(check))
+
+
+def test_mcnemar_on_a_non_accuracy_report_is_a_usage_error():
+    rep = report()
+    rep["kind"] = "ner"
+    with pytest.raises(UsageError, match="McNemar"):
+        G.run_checks(rep, config({"type": "not_worse", "test": "mcnemar"}))
+
+
+# --- through the CLI ------------------------------------------------------------------------
+
+def write(tmp_path: Path, rep: dict, gate_text: str) -> tuple[Path, Path]:
+    rp, gp = tmp_path / "report.json", tmp_path / "gate.yaml"
+    rp.write_text(json.dumps(rep), encoding="utf-8")
+    gp.write_text(gate_text, encoding="utf-8")
+    return rp, gp
+
+
+GATE = """version: 1
+checks:
+  - {type: min_score, checkpoint: B, task: xnli, lang: all, profile: clean, value: 0.30}
+  - {type: max_drop, checkpoint: B, task: xnli, profile: typo, value: 0.10, relative: false}
+  - {type: not_worse, task: xnli, lang: all, profile: typo, alpha: 0.05}
+"""
+
+
+def test_cli_pass_writes_junit_with_one_testcase_per_check(tmp_path, monkeypatch):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    rp, gp = write(tmp_path, report(), GATE)
+    assert main(["gate", str(rp), "--config", str(gp)]) == 0
+    root = ET.parse(tmp_path / "gate-junit.xml").getroot()
+    cases = root.findall("./testsuite/testcase")
+    assert len(cases) == 1 + 3  # report integrity + one per check
+    assert root.find("testsuite").get("failures") == "0"
+    assert not root.findall(".//failure")
+
+
+def test_cli_fail_exits_1_names_the_check_and_writes_summary(tmp_path, monkeypatch, capsys):
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    rep = report()
+    for r in rep["results"]:
+        if r["profile"] == "typo":
+            r["gap_b"] = 15.0
+    rp, gp = write(tmp_path, rep, GATE)
+    junit = tmp_path / "out" / "junit.xml"
+    assert main(["gate", str(rp), "--config", str(gp), "--junit", str(junit)]) == 1
+    assert "FAIL  max_drop B xnli/all typo <= 0.1" in capsys.readouterr().out
+    failures = ET.parse(junit).getroot().findall(".//failure")
+    assert len(failures) == 1 and "drop 0.1500" in failures[0].get("message")
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n") and "robustx gate: FAILED (1 check(s))" in text
+    assert "❌ | max_drop B xnli/all typo" in text
+
+
+def test_cli_bad_gate_files_exit_2(tmp_path, capsys):
+    rp, gp = write(tmp_path, report(), "version: 1\nchecks:\n  - {type: min_score, value: 0.3, "
+                                       "treshold: 2}\n")
+    assert main(["gate", str(rp), "--config", str(gp)]) == 2
+    assert "unknown key 'treshold'" in capsys.readouterr().err
+    gp.write_text(GATE.replace("task: xnli, lang: all, profile: clean", "task: panx, "
+                               "lang: all, profile: clean"), encoding="utf-8")
+    assert main(["gate", str(rp), "--config", str(gp)]) == 2
+    assert "task 'panx' is not in the report" in capsys.readouterr().err
+    gp.write_text("version: 1\nchecks: [\n", encoding="utf-8")
+    assert main(["gate", str(rp), "--config", str(gp)]) == 2
+    assert main(["gate", str(rp), "--config", str(tmp_path / "nope.yaml")]) == 2
+
+
+def test_cli_unreadable_report_exits_1(tmp_path, monkeypatch):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    rep = copy.deepcopy(report())
+    rep["schema"] = "something/else"
+    rp, gp = write(tmp_path, rep, GATE)
+    assert main(["gate", str(rp), "--config", str(gp), "--quiet"]) == 1
+    assert len(ET.parse(tmp_path / "gate-junit.xml").getroot().findall(".//failure")) == 4
+
+
+def test_example_gate_file_is_valid():
+    cfg = G.load_config(Path(__file__).resolve().parents[2] / "examples" / "gate.yaml")
+    assert cfg.checks and {c.type for c in cfg.checks} == set(G.TYPES)
