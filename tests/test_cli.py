@@ -143,3 +143,54 @@ def test_console_script_exit_code(tmp_path):
     r = subprocess.run([sys.executable, "-m", "robustx.cli", "corrupt", "--profile", "nope",
                         "--out", str(tmp_path / "x")], capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.startswith("robustx: error: unknown profile 'nope'")
+
+
+def test_other_families_on_sample_and_local_files(tmp_path, capsys):
+    code, _, err = run(capsys, "corrupt", "--profile", "translit", "--task", "xnli", "--sample",
+                       "--lang", "hi,ru,ar,zh,el", "--out", str(tmp_path / "t"), "--quiet")
+    assert code == 0, err
+    m = json.loads((tmp_path / "t" / "manifest.json").read_text())
+    assert set(m["intensity"]) == {"hi", "ru", "ar", "zh", "el"}
+    assert all(s["share_words_changed"] > 0 for s in m["intensity"].values())
+    assert all("0:translit" in s["unavailable"] for s in m["intensity"].values())
+    local = tmp_path / "de.jsonl"
+    local.write_text(json.dumps({"sentence1": "Das Haus ist sehr groß und alt.",
+                                 "sentence2": "Wir haben keine Zeit.",
+                                 "gold_label": "neutral"}) + "\n", encoding="utf-8")
+    for prof in ("codeswitch", "homoglyph", "mixed"):
+        code, _, err = run(capsys, "corrupt", "--profile", prof, "--input", str(local),
+                           "--severity", "5", "--out", str(tmp_path / prof), "--quiet")
+        assert code == 0, (prof, err)
+        noisy = json.loads((tmp_path / prof / "de.jsonl").read_text())
+        assert noisy["sentence1"] != "Das Haus ist sehr groß und alt.", prof
+
+
+@pytest.mark.parametrize("profile, extra, message", [
+    ("codeswitch", ["--lang", "ko"], "does not cover language(s) ko"),
+    ("translit_my", ["--lang", "ko"], "no romaniser"),
+    ("bad_lexicon", ["--lang", "de"], "bad.tsv:2"),
+    ("missing_lexicon", ["--lang", "de"], "nope.tsv not found"),
+])
+def test_unsupported_combinations_and_bad_lexicons_exit_2(tmp_path, capsys, profile, extra,
+                                                           message):
+    data = tmp_path / "ko.jsonl"
+    data.write_text(json.dumps({"sentence1": "a b", "sentence2": "c", "gold_label": "x"}) + "\n")
+    if profile == "translit_my":
+        profile = write(tmp_path / "p.yaml", "name: p\nversion: 1\nops: [{op: translit, rate: 1}]\n")
+        data = tmp_path / "my.jsonl"
+        data.write_text(json.dumps({"sentence1": "a", "sentence2": "c", "gold_label": "x"}) + "\n")
+        extra = ["--lang", "my"]
+        message = "no romaniser for language 'my'"
+    elif profile in ("bad_lexicon", "missing_lexicon"):
+        lex = tmp_path / "bad.tsv"
+        lex.write_text("haus\thouse\nthis line has no tab\n", encoding="utf-8")
+        target = str(lex) if profile == "bad_lexicon" else str(tmp_path / "nope.tsv")
+        profile = write(tmp_path / "p.yaml", "name: p\nversion: 1\nops: [{op: codeswitch, rate: 1,"
+                        f" params: {{lexicon: '{target}', format: tsv}}}}]\n")
+        data = tmp_path / "de.jsonl"
+        data.write_text(json.dumps({"sentence1": "Haus", "sentence2": "c",
+                                    "gold_label": "x"}) + "\n")
+    code, _, err = run(capsys, "corrupt", "--profile", profile, "--input", str(data), *extra,
+                       "--out", str(tmp_path / "o"), "--quiet")
+    assert code == 2 and message in err and err.count("\n") == 1, err
+    assert not (tmp_path / "o").exists()

@@ -18,7 +18,7 @@ and answer spans stay aligned.
 :class:`~robustx.errors.ResourceError` when the op cannot serve that language at all.
 ``span(lang, params)`` (optional) serves languages written without spaces (zh, ja, th, my...), whose
 units are single characters: it returns a predicate over a run of consecutive characters, or None.
-Where it is given, the engine groups adjacent character units greedily, longest first (up to 8),
+Where it is given, the engine groups adjacent character units greedily, longest first (up to 12),
 into runs the predicate accepts (a lexicon entry such as "电影", say) and passes the run to the op
 as one word. Runs never cross an answer boundary, and tagging tokens are never grouped.
 

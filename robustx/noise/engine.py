@@ -23,7 +23,7 @@ from ..tasks import PAIR, QA, RETRIEVAL, TAGGING
 from .base import OPS, Op, load_all_ops
 from .units import SPACELESS_LANGS, is_spaceless_unit, segment, split_core
 
-MAX_SPAN = 8
+MAX_SPAN = 12
 
 # Which roles each family corrupts under each ``sides`` setting.
 SIDE_ROLES = {
