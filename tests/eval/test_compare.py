@@ -85,7 +85,7 @@ def test_compare_writes_a_schema_valid_report_markdown_and_plots(run):
 def test_rows_are_consistent(run):
     doc = json.loads((run["out"] / "report.json").read_text(encoding="utf-8"))
     rows = {(r["lang"], r["profile"], r["severity"]): r for r in doc["results"]}
-    for (lang, profile, sev), r in rows.items():
+    for (lang, profile, _sev), r in rows.items():
         assert r["diff"]["estimate"] == pytest.approx(r["score_b"] - r["score_a"])
         assert r["diff"]["ci_low"] <= r["diff"]["ci_high"]
         clean = rows[(lang, "clean", 0)]
