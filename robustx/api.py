@@ -63,3 +63,18 @@ def evaluate(checkpoint: str, task: str, **kwargs: Any) -> dict[str, Any]:
     from .eval.run import evaluate as _evaluate
 
     return _evaluate(checkpoint, task, **kwargs)
+
+
+def compare(ckpt_a: str, ckpt_b: str, task: str, **kwargs: Any) -> dict[str, Any]:
+    """Compare two checkpoints on clean and noisy data; see :func:`robustx.eval.compare.compare`."""
+    from .eval.compare import compare as _compare
+
+    return _compare(ckpt_a, ckpt_b, task, **kwargs)
+
+
+def gate(report: str | Path | dict[str, Any], config: str | Path,
+         junit: str | Path | None = None) -> Any:
+    """Check a compare report against a gate file; see :func:`robustx.eval.gate.gate`."""
+    from .eval.gate import gate as _gate
+
+    return _gate(report, config, junit)

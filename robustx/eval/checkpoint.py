@@ -71,6 +71,7 @@ def load(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False)
 
     path = resolve(checkpoint)
     _check_files(path, allow_pickle)
+    transformers.utils.logging.disable_progress_bar()  # robustx shows its own progress
     try:
         config = transformers.AutoConfig.from_pretrained(path, trust_remote_code=False)
     except Exception as exc:
