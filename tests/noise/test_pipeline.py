@@ -1,0 +1,65 @@
+"""The pipeline's fast chrF must equal sacrebleu's exactly, statistic for statistic."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sacrebleu.metrics import CHRF
+
+from robustx.noise.pipeline import chrf_score, chrf_stats
+
+
+def _sacrebleu_stats(hyp: str, ref: str) -> list[int]:
+    metric = CHRF()
+    return metric._extract_corpus_statistics([hyp], [[ref]])[0]
+
+
+CASES = [
+    ("the cat sat", "the cat sat"),
+    ("teh cat sat", "the cat sat"),
+    ("the cst sat", "the cat sat"),
+    ("the cat", "the cat sat"),
+    ("cat sat", "the cat sat"),
+    ("the big cat sat", "the cat sat"),
+    ("a", "the cat sat"),
+    ("", "abc"),
+    ("abc", ""),
+    ("", ""),
+    ("ab c", "a bc"),
+    ("Straße  ist\nhier", "Strasse ist hier"),
+    ("我 爱 北京", "我 爱 北京 天安门"),
+    ("x x x x", "x x x"),
+]
+
+
+def test_expected_statistics():
+    assert chrf_stats("ab", "ab")[:6] == [2, 2, 2, 1, 1, 1]
+    assert chrf_stats("ab", "ac")[:6] == [2, 2, 1, 1, 1, 0]
+    assert chrf_stats("abc", "")[:3] == [0, 0, 0]  # sacrebleu: no reference n-grams, no hyp count
+
+
+def test_known_pairs_match_sacrebleu():
+    for hyp, ref in CASES:
+        assert chrf_stats(hyp, ref) == _sacrebleu_stats(hyp, ref), (hyp, ref)
+
+
+words = st.lists(st.text(alphabet="abcé 我\n", min_size=0, max_size=4), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, words)
+def test_word_lists_match_sacrebleu(a, b):
+    hyp, ref = " ".join(a), " ".join(b)
+    assert chrf_stats(hyp, ref) == _sacrebleu_stats(hyp, ref)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_arbitrary_unicode_matches_sacrebleu(hyp, ref):
+    assert chrf_stats(hyp, ref) == _sacrebleu_stats(hyp, ref)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=30), st.text(max_size=30)), min_size=1, max_size=6))
+def test_corpus_score_matches_sacrebleu(pairs):
+    hyps, refs = [h for h, _ in pairs], [r for _, r in pairs]
+    total = [sum(col) for col in zip(*(chrf_stats(h, r) for h, r in pairs))]
+    assert chrf_score(total) == CHRF().corpus_score(hyps, [refs]).score
