@@ -1,0 +1,93 @@
+"""Peak memory of ``robustx corrupt`` on a large pair-task split, at two sizes.
+
+Writes an N-example JSONL split (XNLI-style sentence pairs in 9 languages, made distinct with a
+counter), runs ``robustx corrupt --profile typo`` on it in a subprocess and polls the resident
+memory of the whole process tree (psutil) until it exits. Run at 100k and 1M to show that memory
+does not grow with the size of the split. Not a test: nothing is asserted.
+
+    python benchmarks/bench_memory.py --sizes 100000,1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_corrupt import sentences
+
+
+def write_split(path: Path, n: int) -> None:
+    """Stream rows to disk in chunks so the generator itself stays small."""
+    base = sentences(min(n, 1000))
+    with path.open("w", encoding="utf-8") as fh:
+        for start in range(0, n, 10_000):
+            chunk = []
+            for i in range(start, min(n, start + 10_000)):
+                r = dict(base[i % len(base)])
+                r["sentence1"] = f"{r['sentence1'].rsplit(' ', 1)[0]} {i}"
+                chunk.append(json.dumps(r, ensure_ascii=False) + "\n")
+            fh.write("".join(chunk))
+
+
+def peak_rss(cmd: list[str], env: dict[str, str],
+             interval: float = 0.05) -> tuple[int, float, int]:
+    """(peak RSS of the process tree in bytes, wall seconds, exit code)."""
+    import psutil
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    root = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            procs = [root, *root.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(interval)
+    err = proc.stderr.read().decode(errors="replace")
+    if proc.returncode:
+        print(err[-2000:], file=sys.stderr)
+    return peak, time.perf_counter() - t0, proc.returncode
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="100000,1000000", help="comma-separated example counts")
+    ap.add_argument("--num-proc", type=int, default=1)
+    ap.add_argument("--tmp", type=Path, default=None, help="scratch folder (needs ~1 GB for 1M)")
+    a = ap.parse_args()
+    sizes = [int(x) for x in a.sizes.split(",")]
+    exe = [sys.executable, "-m", "robustx.cli"]
+    results = []
+    with tempfile.TemporaryDirectory(dir=a.tmp) as tmp:
+        for n in sizes:
+            src, out = Path(tmp) / f"xnli-{n}.jsonl", Path(tmp) / f"out-{n}"
+            write_split(src, n)
+            cmd = [*exe, "corrupt", "--profile", "typo", "--input", str(src), "--out", str(out),
+                   "--num-proc", str(a.num_proc), "--force"]
+            env = {**os.environ, "HF_DATASETS_CACHE": str(Path(tmp) / "hf")}  # Arrow copy
+            peak, secs, rc = peak_rss(cmd, env)
+            results.append((n, peak, secs, rc, src.stat().st_size))
+            src.unlink()
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(Path(tmp) / "hf", ignore_errors=True)
+    small = results[0][1]
+    print(f"robustx corrupt --profile typo, num_proc {a.num_proc}; peak RSS of the process tree")
+    print(f"{'examples':>10} {'peak vs smallest':>17} {'peak MiB':>9} {'input MiB':>10} "
+          f"{'seconds':>8} {'ex/s':>7} {'exit':>5}")
+    for n, peak, secs, rc, size in results:
+        print(f"{n:>10} {peak / small:>16.2f}x {peak / 2**20:>9.0f} {size / 2**20:>10.0f} "
+              f"{secs:>8.1f} {n / secs:>7.0f} {rc:>5}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Seconds-long runs of every benchmark script at tiny sizes, so they keep working.
+
+Only that they run and print their tables is checked (plus the start-up script's finding that
+the CLI does not import torch); timings are never asserted.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def run(script: str, *args: str) -> str:
+    res = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True,
+                         text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    return res.stdout
+
+
+def test_bench_corrupt():
+    out = run("bench_corrupt.py", "--n", "40", "--repeats", "1")
+    assert "40 sentence pairs" in out
+    assert "robustx engine is" in out and "nlpaug KeyboardAug" in out
+    assert "identity-map floor" in out
+    assert "robustx 0.0%" in out  # robustx keeps whitespace tokens aligned
+
+
+def test_bench_startup():
+    out = run("bench_startup.py", "--repeats", "1", "--top", "3")
+    assert "robustx --help" in out and "robustx corrupt (sample)" in out
+    assert "torch imported: --help False, corrupt False" in out
+
+
+def test_bench_memory(tmp_path):
+    out = run("bench_memory.py", "--sizes", "100,300", "--tmp", str(tmp_path))
+    rows = [line.split() for line in out.splitlines() if line.split()[:1] in (["100"], ["300"])]
+    assert len(rows) == 2 and all(r[-1] == "0" for r in rows), out  # both runs exited 0
+
+
+def test_bench_evaluate():
+    pytest.importorskip("torch")
+    out = run("bench_evaluate.py", "--size", "tiny", "--n", "24", "--skip-unbatched")
+    assert "robustx engine" in out and "pipeline batch_size=32" in out
