@@ -7,21 +7,21 @@ output does not depend on order, batching or the number of worker processes.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import json
-import threading
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
-from typing import Any
-
-import numpy as np
+from typing import Any, NamedTuple
 
 from ..profiles import Profile
 from ..tasks import PAIR, QA, RETRIEVAL, TAGGING
 from .base import OPS, Op, load_all_ops
-from .units import SPACELESS_LANGS, is_spaceless_unit, segment, split_core
+from .rng import Rng, key64, mix
+from .units import SPACELESS_LANGS, is_spaceless_unit, pieces, split_core
 
 MAX_SPAN = 12
 
@@ -48,11 +48,69 @@ class Plan:
     lang_column: str | None = None
     id_column: str | None = None
     disabled: frozenset[tuple[int, str]] = frozenset()  # (step index, lang) switched off
+    _schedules: dict[str, Schedule] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def roles(self) -> tuple[str, ...]:
         roles = SIDE_ROLES[self.family][self.profile.sides]
         return tuple(r for r in roles if r in self.fields)
+
+    def __reduce__(self) -> tuple:  # the resolved-step cache stays behind
+        return (Plan, (self.profile, self.seed, self.family, self.fields, self.lang,
+                       self.lang_column, self.id_column, self.disabled))
+
+    def schedule(self, lang: str) -> Schedule:
+        """The steps that run for ``lang`` and how to draw them, resolved once per language."""
+        if lang not in self._schedules:
+            self._schedules[lang] = _schedule(tuple(
+                ActiveStep(i, OPS.get(s.op), s.rate, s.kwargs, s.params)
+                for i, s in enumerate(self.profile.steps)
+                if s.rate > 0 and (i, lang) not in self.disabled))
+        return self._schedules[lang]
+
+
+class ActiveStep(NamedTuple):
+    index: int
+    op: Op
+    rate: float
+    kwargs: dict[str, Any]
+    params: tuple
+
+
+class Schedule(NamedTuple):
+    """Which steps hit a word, drawn jointly.
+
+    Each step picks each word independently with its rate. Instead of one draw per (word, step),
+    the engine skips to the next word that at least one step picks (probability ``p_any``) and
+    draws that word's set of steps from its conditional distribution (``subsets``/``cum``): two
+    draws per picked word. The law is the same as step-by-step picking.
+    """
+
+    steps: tuple[ActiveStep, ...]
+    p_any: float
+    subsets: tuple[tuple[ActiveStep, ...], ...]
+    cum: tuple[float, ...]  # cumulative P(subset | picked); empty when there are too many steps
+    spans: bool  # some step may group characters of spaceless scripts
+
+
+MAX_JOINT_STEPS = 10  # 2**10 - 1 subsets at most
+
+
+def _schedule(steps: tuple[ActiveStep, ...]) -> Schedule:
+    p_any = 1.0 - math.prod(1.0 - s.rate for s in steps)
+    subsets, probs = [], []
+    if steps and len(steps) <= MAX_JOINT_STEPS and p_any > 0:
+        for mask in range(1, 1 << len(steps)):
+            p = math.prod(s.rate if mask >> j & 1 else 1.0 - s.rate for j, s in enumerate(steps))
+            if p > 0:
+                subsets.append(tuple(s for j, s in enumerate(steps) if mask >> j & 1))
+                probs.append(p)
+    total = sum(probs)
+    cum = [c / total for c in itertools.accumulate(probs)] if probs else []
+    if cum:
+        cum[-1] = 1.0
+    return Schedule(steps, min(p_any, 1.0), tuple(subsets), tuple(cum),
+                    any(s.op.span is not None for s in steps))
 
 
 @dataclass
@@ -78,46 +136,36 @@ class Stats:
             self.unavailable[i] += v
 
 
+_ROW_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+
+
 def example_key(row: dict[str, Any], id_column: str | None) -> str:
     """A stable id: the id column when there is one, else a hash of the example's content."""
     if id_column and row.get(id_column) not in (None, ""):
         return f"id:{row[id_column]}"
-    blob = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
-    return "h:" + hashlib.blake2b(blob.encode("utf-8"), digest_size=16).hexdigest()
+    blob = _ROW_JSON(row).encode("utf-8", "surrogatepass")
+    return "h:" + hashlib.blake2b(blob, digest_size=16).hexdigest()
 
 
-def _state(seed: int, key: str, fld: str, op_index: int) -> dict[str, Any]:
-    """PCG64 state and increment taken straight from a keyed 256-bit hash (no SeedSequence:
-    the hash output is already uniform, and this is 5x cheaper than seeding)."""
-    d = hashlib.blake2b(f"{seed}\x1f{key}\x1f{fld}\x1f{op_index}".encode(), digest_size=32).digest()
-    return {"bit_generator": "PCG64", "has_uint32": 0, "uinteger": 0,
-            "state": {"state": int.from_bytes(d[:16], "little"),
-                      "inc": int.from_bytes(d[16:], "little") | 1}}
-
-
-def stream(seed: int, key: str, fld: str, op_index: int) -> np.random.Generator:
-    """The generator for one (example, field, op); independent of everything else."""
-    bg = np.random.PCG64(0)
-    bg.state = _state(seed, key, fld, op_index)
-    return np.random.Generator(bg)
-
-
-_local = threading.local()
-
-
-def _reused(slot: str, seed: int, key: str, fld: str, op_index: int) -> np.random.Generator:
-    """Same stream as :func:`stream`, on a per-thread generator whose state is overwritten."""
-    g = getattr(_local, slot, None)
-    if g is None:
-        g = np.random.Generator(np.random.PCG64(0))
-        setattr(_local, slot, g)
-    g.bit_generator.state = _state(seed, key, fld, op_index)
-    return g
+def stream(seed: int, key: str, fld: str, op_index: int) -> Rng:
+    """The random stream of one (example, field, op); -1 is the stream that picks the words."""
+    return Rng(mix(key64(seed, key, fld), op_index))
 
 
 def levenshtein(a: str, b: str) -> int:
     if a == b:
         return 0
+    # Shared ends do not change the distance, and a typo touches one or two characters.
+    m = min(len(a), len(b))
+    i = 0
+    while i < m and a[i] == b[i]:
+        i += 1
+    j = 0
+    while j < m - i and a[-1 - j] == b[-1 - j]:
+        j += 1
+    a, b = a[i:len(a) - j], b[i:len(b) - j]
+    if not a or not b:
+        return len(a) + len(b)
     if len(a) < len(b):
         a, b = b, a
     prev = list(range(len(b) + 1))
@@ -136,22 +184,30 @@ def _span_predicate(op: str, lang: str, params: tuple) -> Callable[[str], bool] 
 
 
 def _groups(cores: list[str], joinable: list[bool], links: Sequence[bool],
-            pred: Callable[[str], bool]) -> list[list[int]]:
-    """Greedy longest-first grouping of linked character units into runs ``pred`` accepts."""
+            pred: Callable[[str], bool]) -> list[range]:
+    """Greedy longest-first grouping of linked character units into runs ``pred`` accepts.
+
+    A predicate may carry a ``max_len`` attribute (in units) to bound the runs it is shown.
+    """
     out, i, n = [], 0, len(cores)
+    longest = min(getattr(pred, "max_len", MAX_SPAN), MAX_SPAN)
     while i < n:
         best = 1
         if joinable[i]:
             j = i + 1
-            while j < n and j - i < MAX_SPAN and links[j - 1] and joinable[j]:
+            while j < n and j - i < longest and links[j - 1] and joinable[j]:
                 j += 1
             for end in range(j, i + 1, -1):
                 if pred("".join(cores[i:end])):
                     best = end - i
                     break
-        out.append(list(range(i, i + best)))
+        out.append(range(i, i + best))
         i += best
     return out
+
+
+def _has_core(unit: str) -> bool:
+    return unit[:1].isalnum() or bool(split_core(unit)[1])
 
 
 def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: str,
@@ -160,70 +216,95 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
 
     ``adjacent[i]`` says unit i touches unit i+1 with no whitespace or answer edge between them;
     only then may a span-aware op merge them (the merged-away units become empty strings).
-    Which units each step picks is drawn from the (example, field) stream, step after step; an
-    op's own draws come from the (example, field, op index) stream, created only when the op
-    runs (creating a generator costs more than most ops).
+    Step after step, the words a step picks (each with the step's rate) are drawn from the
+    (example, field) stream, and the op's own draws from the (example, field, step) stream.
+    Only picked units are looked at, so unchanged words cost next to nothing.
     """
-    parts = [split_core(u) for u in units]
-    pre = [p[0] for p in parts]
-    post = [p[2] for p in parts]
-    cores = [p[1] for p in parts]
-    orig = list(cores)
-    steps = plan.profile.steps
-    stats = Stats(unavailable=[0] * len(steps))
-    pick_rng = _reused("pick", plan.seed, key, fld, -1)
-    grouping = adjacent is not None and lang in SPACELESS_LANGS
-    # Without grouping every step draws len(units) numbers: one matrix draw consumes the
-    # stream exactly as step-by-step draws would, at a fraction of the cost.
-    rates = [0.0 if (i, lang) in plan.disabled else s.rate for i, s in enumerate(steps)]
-    picked: list[list[int]] | None = None
-    if not grouping:
-        table = pick_rng.random((len(steps), len(cores)))
-        rows, cols = np.nonzero(table < np.array(rates)[:, None])
-        picked = [[] for _ in steps]
-        for r, c in zip(rows.tolist(), cols.tolist()):
-            picked[r].append(c)
-    for i, step in enumerate(steps):
-        spec: Op = OPS.get(step.op)
-        groups = None
-        if picked is not None:
-            picks = picked[i]
-        else:
-            if spec.span is not None:
-                pred = _span_predicate(step.op, lang, step.params)
+    stats = Stats(unavailable=[0] * len(plan.profile.steps))
+    n = len(units)
+    base = key64(plan.seed, key, fld)
+    pick = Rng(mix(base, -1))
+    rngs: dict[int, Rng] = {}  # step index -> the op's stream, made on first use
+    split: dict[int, tuple[str, str, str]] = {}  # unit -> (leading punct, core, trailing punct)
+    cores: dict[int, str] = {}  # unit -> current core, for units an op has rewritten
+    merged: set[int] = set()  # tail units of a group an op rewrote as one word (left empty)
+
+    def core(k: int) -> str:
+        if k in cores:
+            return cores[k]
+        if k not in split:
+            split[k] = split_core(units[k])
+        return split[k][1]
+
+    def apply(step: ActiveStep, word: str) -> str:
+        rng = rngs.get(step.index)
+        if rng is None:
+            rng = rngs[step.index] = Rng(mix(base, step.index))
+        out = step.op.fn(word, lang, rng, **step.kwargs)
+        if out is None:
+            stats.unavailable[step.index] += 1
+            return word
+        if not out or out.split() != [out]:  # one unit must stay one unit
+            stats.rejected += 1
+            return word
+        return out
+
+    sched = plan.schedule(lang)
+    grouping = adjacent is not None and lang in SPACELESS_LANGS and sched.spans
+    if sched.cum and not grouping:  # joint draw: two draws per picked word
+        for idx in pick.picks(n, sched.p_any):
+            chosen = sched.subsets[bisect.bisect_right(sched.cum, pick.random())]
+            word = core(idx)
+            if word:
+                for step in chosen:
+                    word = apply(step, word)
+                cores[idx] = word
+    else:  # step by step: characters of spaceless scripts may be grouped differently per op
+        grouped: dict[Callable[[str], bool], list[range]] = {}  # valid until a core changes
+        bare: list[bool] = []  # unit k is one character of a spaceless script, no punctuation
+        for step in sched.steps:
+            groups = None
+            if grouping and step.op.span is not None:
+                pred = _span_predicate(step.op.name, lang, step.params)
                 if pred is not None:
-                    joinable = [bool(c) and not a and not z and is_spaceless_unit(c, lang)
-                                for c, a, z in zip(cores, pre, post)]
-                    groups = _groups(cores, joinable, adjacent, pred)
-            n = len(groups) if groups is not None else len(cores)
-            picks = np.flatnonzero(pick_rng.random(n) < rates[i]).tolist()
-        if not picks:
+                    groups = grouped.get(pred)
+                    if groups is None:
+                        if not bare:
+                            bare = [u == core(k) and is_spaceless_unit(u, lang)
+                                    for k, u in enumerate(units)]
+                        cur = [cores.get(k, u) for k, u in enumerate(units)]
+                        joinable = [b and bool(c) and (k not in cores or is_spaceless_unit(c, lang))
+                                    for k, (b, c) in enumerate(zip(bare, cur))]
+                        groups = grouped[pred] = _groups(cur, joinable, adjacent, pred)
+            for idx in pick.picks(len(groups) if groups is not None else n, step.rate):
+                g = groups[idx] if groups is not None else (idx,)
+                word = core(g[0]) if len(g) == 1 else "".join(core(k) for k in g)
+                if not word:
+                    continue
+                out = apply(step, word)
+                if out is not word:
+                    cores[g[0]] = out
+                    for k in g[1:]:
+                        cores[k] = ""
+                        merged.add(k)
+                    grouped.clear()
+    new = list(units)
+    for k, c in cores.items():
+        pre, old, post = split[k]
+        if c != old:
+            new[k] = pre + c + post
+    for k in cores:  # a group rewritten as one word (its tail left empty) counts as one word
+        if k in merged:
             continue
-        rng = _reused("op", plan.seed, key, fld, i)
-        params = step.kwargs
-        for idx in picks:
-            g = groups[idx] if groups is not None else (idx,)
-            word = cores[idx] if groups is None else "".join(cores[k] for k in g)
-            if not word:
-                continue
-            out = spec.fn(word, lang, rng, **params)
-            if out is None:
-                stats.unavailable[i] += 1
-                continue
-            if not out or out != out.strip() or len(out.split()) != len(word.split()):
-                stats.rejected += 1
-                continue
-            cores[g[0]] = out
-            for k in g[1:]:
-                cores[k] = ""
-    new = [a + c + z for a, c, z in zip(pre, cores, post)]
-    for o, c, u, n in zip(orig, cores, units, new):
-        stats.chars += len(u)
-        if o:
-            stats.words += 1
-            if c != o:
-                stats.changed += 1
-                stats.edits += levenshtein(u, n)
+        end = k + 1
+        while end in merged:
+            end += 1
+        before, after = "".join(units[k:end]), "".join(new[k:end])
+        if before != after:
+            stats.changed += 1
+            stats.edits += levenshtein(before, after)
+    stats.words = sum(1 for u in units if _has_core(u))
+    stats.chars = sum(map(len, units))
     return new, stats
 
 
@@ -234,29 +315,44 @@ def corrupt_text(text: str, lang: str, plan: Plan, key: str, fld: str,
     The offset map is exact at unit boundaries and between units, which is where ``cuts`` put
     every answer edge.
     """
-    spans = segment(text, lang, cuts)
-    cut_set = set(cuts)
-    adjacent = [a[1] == b[0] and a[1] not in cut_set for a, b in pairwise(spans)] + [False]
-    units = [text[s:e] for s, e in spans]
+    ps = pieces(text, lang, cuts)
+    units = ps[1::2]
+    adjacent = None
+    if lang in SPACELESS_LANGS:
+        cut_set, pos, adjacent = set(cuts), len(ps[0]), []
+        for k, u in enumerate(units):
+            pos += len(u)
+            adjacent.append(ps[2 * k + 2] == "" and pos not in cut_set and k + 1 < len(units))
+            pos += len(ps[2 * k + 2])
     new_units, stats = corrupt_units(units, lang, plan, key, fld, adjacent)
-    stats.chars += len(text) - sum(len(u) for u in units)
-    pieces, ends, deltas, pos, delta = [], [], [], 0, 0
-    for (s, e), nu in zip(spans, new_units):
-        pieces.append(text[pos:s])
-        pieces.append(nu)
-        pos = e
-        delta += len(nu) - (e - s)
-        ends.append(e)
-        deltas.append(delta)
-    pieces.append(text[pos:])
+    stats.chars = len(text)
+    old_units = ps[1::2]
+    ps[1::2] = new_units
+    return "".join(ps), _remapper(ps, old_units), stats
+
+
+def _remapper(ps: Sequence[str], old_units: Sequence[str]) -> Callable[[int], int]:
+    """Offset map old -> new text, exact at the ends of pieces (where every cut lies).
+
+    Built on first use: only QA answers need it.
+    """
+    table: list[list[int]] = []
 
     def remap(offset: int) -> int:
-        import bisect
-
+        if not table:
+            ends, deltas, pos, delta = [], [], 0, 0
+            for k, piece in enumerate(ps):
+                old = old_units[k // 2] if k % 2 else piece
+                pos += len(old)
+                delta += len(piece) - len(old)
+                ends.append(pos)
+                deltas.append(delta)
+            table.extend((ends, deltas))
+        ends, deltas = table
         k = bisect.bisect_right(ends, offset)
         return offset + (deltas[k - 1] if k else 0)
 
-    return "".join(pieces), remap, stats
+    return remap
 
 
 def _answers_valid(context: str, answers: dict) -> bool:

@@ -97,6 +97,7 @@ def _check_layout(lang: str, params: Any) -> None:
 # --------------------------------------------------------------------------- units
 
 
+@lru_cache(maxsize=65536)
 def _cls(ch: str) -> str:
     """Coarse class used to keep substitutions shape-preserving: L letter, M mark, O other."""
     cat = unicodedata.category(ch[0])[0]
@@ -216,15 +217,38 @@ def _pick(rng: Any, items: list) -> Any:
 
 # --------------------------------------------------------------------------- keyboard ops
 
+NO_SPACE_LANGS = {"th", "my", "km", "lo"}
 
-def _substitutes(lang: str, unit: str) -> list[str]:
+
+def _run_span(lang: str, params: Any):
+    """In th/my/km/lo, 2-4 adjacent letters form one unit: about a word's worth of letters.
+
+    Without spaces every character is a unit of its own; picking characters at a word rate
+    would put several times more typos into a Thai sentence than into an English one, and
+    swap/delete need two characters to act on.
+    """
+    if lang not in NO_SPACE_LANGS:
+        return None
+    return _letter_run
+
+
+@lru_cache(maxsize=65536)
+def _letter_run(run: str) -> bool:
+    return 2 <= len(run) <= 4 and all(_cls(c) in "LM" for c in run)
+
+
+_letter_run.max_len = 4  # type: ignore[attr-defined]  # longest run worth showing it
+
+
+@lru_cache(maxsize=65536)
+def _substitutes(lang: str, unit: str) -> tuple[str, ...]:
     """Neighbours of a one-character unit that keep its class (letter->letter, mark->mark)."""
     if len(unit) != 1 or _cls(unit) == "O":
-        return []
-    return [n for n in neighbours(lang, unit) if _cls(n) == _cls(unit)]
+        return ()
+    return tuple(n for n in neighbours(lang, unit) if _cls(n) == _cls(unit))
 
 
-@op("kbd", "typo", check=_check_layout)
+@op("kbd", "typo", check=_check_layout, span=_run_span)
 def kbd(word: str, lang: str, rng: Any) -> str | None:
     """Replace one character by a neighbouring key on the language's layout (same shift level).
 
@@ -239,7 +263,7 @@ def kbd(word: str, lang: str, rng: Any) -> str | None:
     return join(units)
 
 
-@op("kbd_insert", "typo", check=_check_layout)
+@op("kbd_insert", "typo", check=_check_layout, span=_run_span)
 def kbd_insert(word: str, lang: str, rng: Any) -> str | None:
     """Insert the character of a neighbouring key just before or after a character.
 
@@ -261,15 +285,6 @@ def kbd_insert(word: str, lang: str, rng: Any) -> str | None:
 
 
 # --------------------------------------------------------------------------- edit ops
-
-NO_SPACE_LANGS = {"th", "my", "km", "lo"}
-
-
-def _run_span(lang: str, params: Any):
-    """In th/my, group 2-4 adjacent letters into one unit so swap/delete have room to act."""
-    if lang not in NO_SPACE_LANGS:
-        return None
-    return lambda run: 2 <= len(run) <= 4 and all(_cls(c) in "LM" for c in run)
 
 
 @op("swap", "typo", span=_run_span)
@@ -294,7 +309,7 @@ def delete(word: str, lang: str, rng: Any) -> str | None:
     return join(units) or None
 
 
-@op("repeat", "typo")
+@op("repeat", "typo", span=_run_span)
 def repeat(word: str, lang: str, rng: Any) -> str | None:
     """Type one cluster (Korean: one keystroke) twice."""
     units, join = _units(word, lang, keys=False)
