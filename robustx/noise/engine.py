@@ -21,7 +21,7 @@ from ..profiles import Profile
 from ..tasks import PAIR, QA, RETRIEVAL, TAGGING
 from .base import OPS, Op, load_all_ops
 from .rng import Rng, key64, mix
-from .units import SPACELESS_LANGS, is_spaceless_unit, pieces, split_core
+from .units import SPACELESS_LANGS, count_words, is_spaceless_unit, pieces, split_core
 
 MAX_SPAN = 12
 
@@ -206,10 +206,6 @@ def _groups(cores: list[str], joinable: list[bool], links: Sequence[bool],
     return out
 
 
-def _has_core(unit: str) -> bool:
-    return unit[:1].isalnum() or bool(split_core(unit)[1])
-
-
 def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: str,
                   adjacent: Sequence[bool] | None = None) -> tuple[list[str], Stats]:
     """Corrupt a sequence of word units in place of each other (count is preserved).
@@ -303,7 +299,7 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
         if before != after:
             stats.changed += 1
             stats.edits += levenshtein(before, after)
-    stats.words = sum(1 for u in units if _has_core(u))
+    stats.words = count_words(units)
     stats.chars = sum(map(len, units))
     return new, stats
 
@@ -315,6 +311,13 @@ def corrupt_text(text: str, lang: str, plan: Plan, key: str, fld: str,
     The offset map is exact at unit boundaries and between units, which is where ``cuts`` put
     every answer edge.
     """
+    if not cuts and lang not in SPACELESS_LANGS:  # most text: words and single spaces
+        units = text.split()
+        if " ".join(units) == text:
+            new_units, stats = corrupt_units(units, lang, plan, key, fld)
+            stats.chars = len(text)
+            seps = ["", *[" "] * (len(units) - 1), ""] if units else [text]
+            return " ".join(new_units), _remapper(seps, units, new_units), stats
     ps = pieces(text, lang, cuts)
     units = ps[1::2]
     adjacent = None
@@ -326,27 +329,30 @@ def corrupt_text(text: str, lang: str, plan: Plan, key: str, fld: str,
             pos += len(ps[2 * k + 2])
     new_units, stats = corrupt_units(units, lang, plan, key, fld, adjacent)
     stats.chars = len(text)
-    old_units = ps[1::2]
+    seps = ps[0::2]
     ps[1::2] = new_units
-    return "".join(ps), _remapper(ps, old_units), stats
+    return "".join(ps), _remapper(seps, units, new_units), stats
 
 
-def _remapper(ps: Sequence[str], old_units: Sequence[str]) -> Callable[[int], int]:
-    """Offset map old -> new text, exact at the ends of pieces (where every cut lies).
-
-    Built on first use: only QA answers need it.
+def _remapper(seps: Sequence[str], old: Sequence[str],
+              new: Sequence[str]) -> Callable[[int], int]:
+    """Offset map old -> new text (``seps[0] + unit[0] + seps[1] + ...``), exact at the ends of
+    units and separators, where every cut lies. Built on first use: only QA answers need it.
     """
     table: list[list[int]] = []
 
     def remap(offset: int) -> int:
         if not table:
             ends, deltas, pos, delta = [], [], 0, 0
-            for k, piece in enumerate(ps):
-                old = old_units[k // 2] if k % 2 else piece
-                pos += len(old)
-                delta += len(piece) - len(old)
+            for k, sep in enumerate(seps):
+                pos += len(sep)
                 ends.append(pos)
                 deltas.append(delta)
+                if k < len(old):
+                    pos += len(old[k])
+                    delta += len(new[k]) - len(old[k])
+                    ends.append(pos)
+                    deltas.append(delta)
             table.extend((ends, deltas))
         ends, deltas = table
         k = bisect.bisect_right(ends, offset)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
 import os
 import shutil
 import sys
 import tempfile
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -168,46 +168,54 @@ def _diff_spans(hw: list[str], rw: list[str]) -> tuple[list[tuple[int, int]], ..
     the common prefix and suffix words are paired and the middle is one differing run. Within a
     differing pair, the characters shared at either end count as shared too.
     """
-    if len(hw) == len(rw):
-        pairs = list(zip(hw, rw, strict=True))
-    else:
+    if len(hw) != len(rw):
         p = 0
         while p < min(len(hw), len(rw)) and hw[p] == rw[p]:
             p += 1
         q = 0
         while q < min(len(hw), len(rw)) - p and hw[-1 - q] == rw[-1 - q]:
             q += 1
-        mid = ("".join(hw[p:len(hw) - q]), "".join(rw[p:len(rw) - q]))
-        pairs = [*zip(hw[:p], rw[:p], strict=True), mid,
-                 *zip(hw[len(hw) - q:], rw[len(rw) - q:], strict=True)]
+        hw = [*hw[:p], "".join(hw[p:len(hw) - q]), *hw[len(hw) - q:]]
+        rw = [*rw[:p], "".join(rw[p:len(rw) - q]), *rw[len(rw) - q:]]
     hs: list[tuple[int, int]] = []
     rs: list[tuple[int, int]] = []
-    h = r = 0
-    for a, b in pairs:
-        if a != b:  # trim the characters the two words share at either end
-            m = min(len(a), len(b))
-            p = 0
-            while p < m and a[p] == b[p]:
-                p += 1
-            q = 0
-            while q < m - p and a[-1 - q] == b[-1 - q]:
-                q += 1
-            hs.append((h + p, h + len(a) - q))
-            rs.append((r + p, r + len(b) - q))
-        h += len(a)
-        r += len(b)
+    diff = [k for k, (a, b) in enumerate(zip(hw, rw)) if a != b]
+    if not diff:
+        return hs, rs
+    h_at = [0, *itertools.accumulate(map(len, hw))]  # start offset of each word
+    r_at = [0, *itertools.accumulate(map(len, rw))]
+    for k in diff:  # trim the characters the two words share at either end
+        a, b = hw[k], rw[k]
+        m = min(len(a), len(b))
+        p = 0
+        while p < m and a[p] == b[p]:
+            p += 1
+        q = 0
+        while q < m - p and a[-1 - q] == b[-1 - q]:
+            q += 1
+        hs.append((h_at[k] + p, h_at[k] + len(a) - q))
+        rs.append((r_at[k] + p, r_at[k] + len(b) - q))
     return hs, rs
 
 
-def _loose_ngrams(text: str, spans: list[tuple[int, int]], n: int) -> Counter:
-    """The n-grams of ``text`` that are not inside one run of shared words."""
-    out: Counter = Counter()
-    last = -1
-    for s, e in spans:
-        start, stop = max(s - n + 1, 0, last + 1), min(e, len(text) - n + 1)
-        out.update([text[i:i + n] for i in range(start, stop)])
-        last = max(last, stop - 1)
-    return out
+def _loose_ngrams(text: str, spans: list[tuple[int, int]]) -> tuple[dict[str, int], list[int]]:
+    """The n-grams (all orders) of ``text`` not inside one run of shared words, with their
+    count per order."""
+    grams: dict[str, int] = {}
+    per_order = [0] * (CHRF_ORDER + 1)
+    size = len(text)
+    for n in range(1, CHRF_ORDER + 1):
+        last = -1
+        for s, e in spans:
+            start, stop = max(s - n + 1, 0, last + 1), min(e, size - n + 1)
+            if stop <= start:
+                continue
+            for i in range(start, stop):
+                g = text[i:i + n]
+                grams[g] = grams.get(g, 0) + 1
+            per_order[n] += stop - start
+            last = stop - 1
+    return grams, per_order
 
 
 def chrf_stats(hyp: str, ref: str) -> list[int]:
@@ -219,14 +227,18 @@ def chrf_stats(hyp: str, ref: str) -> list[int]:
     """
     hw, rw = hyp.split(), ref.split()
     h, r = "".join(hw), "".join(rw)
-    hs, rs = _diff_spans(hw, rw)
+    hs, rs = _diff_spans(hw, rw) if h != r else ([], [])
+    hc, h_loose = _loose_ngrams(h, hs)
+    rc, _ = _loose_ngrams(r, rs)
+    matched = [0] * (CHRF_ORDER + 1)
+    for g, c in hc.items():
+        other = rc.get(g)
+        if other:
+            matched[len(g)] += min(c, other)
     out = []
     for n in range(1, CHRF_ORDER + 1):
         n_hyp, n_ref = max(len(h) - n + 1, 0), max(len(r) - n + 1, 0)
-        hc, rc = _loose_ngrams(h, hs, n), _loose_ngrams(r, rs, n)
-        shared = n_hyp - hc.total()
-        match = shared + sum(min(c, rc[g]) for g, c in hc.items() if g in rc)
-        out += [n_hyp if n_ref else 0, n_ref, match]
+        out += [n_hyp if n_ref else 0, n_ref, n_hyp - h_loose[n] + matched[n]]
     return out
 
 

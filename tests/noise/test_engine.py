@@ -181,3 +181,39 @@ def test_selection_rate_matches_nominal(rate):
         total += s.words - 0
         changed += s.changed
     assert abs(changed / 10000 - rate) < 0.02
+
+
+def test_offset_map_of_spaced_text_follows_changed_words():
+    text = "ab cd ef"
+    out, remap, _ = corrupt_text(text, "en", plan(profile(("t_grow", 1.0, {})), "pair",
+                                                  PAIR_FIELDS), "k", "f")
+    words = out.split(" ")
+    assert [len(w) for w in words] == [4, 4, 4]
+    assert [remap(i) for i in (0, 2, 3, 5, 6, 8)] == [0, 4, 5, 9, 10, 14]
+
+
+@pytest.mark.parametrize("units, expected", [
+    (["a", ",", "(b)", "—", "\u0301", "_", "\u200b"], 4),
+    (["", "x", "..."], 1),
+    ([], 0),
+])
+def test_count_words_agrees_with_split_core(units, expected):
+    from robustx.noise.units import count_words, split_core
+
+    assert count_words(units) == expected == sum(1 for u in units if split_core(u)[1])
+
+
+def test_joint_draw_keeps_steps_independent():
+    """Each step picks each word independently: P(both) = 0.3 * 0.5, and so on."""
+    prof = profile(("t_grow", 0.3, {}), ("t_upper", 0.5, {}))
+    seen = {"both": 0, "grow": 0, "upper": 0, "none": 0}
+    for i in range(100):
+        row = {"sentence1": " ".join(["ab"] * 100), "sentence2": "", "gold_label": str(i)}
+        out, *_ = corrupt_example(row, plan(prof, "pair", PAIR_FIELDS))
+        for w in out["sentence1"].split():
+            grown, upper = len(w) == 4, w[:2] == "AB"
+            seen["both" if grown and upper else "grow" if grown else
+                 "upper" if upper else "none"] += 1
+    expected = {"both": 0.15, "grow": 0.15, "upper": 0.35, "none": 0.35}
+    for k, p in expected.items():  # 10,000 words: 5 standard deviations is under 0.025
+        assert abs(seen[k] / 10000 - p) < 0.025, (k, seen)

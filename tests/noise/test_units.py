@@ -1,4 +1,4 @@
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from robustx.noise.units import clusters, segment, split_core
@@ -54,3 +54,11 @@ def test_segment_invariants(text, lang, cuts):
         prev = e
     covered = "".join(text[s:e] for s, e in spans)
     assert covered == "".join(ch for ch in text if not ch.isspace())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=4), max_size=12))
+def test_property_count_words_is_units_with_a_core(units):
+    from robustx.noise.units import count_words
+
+    assert count_words(units) == sum(1 for u in units if split_core(u)[1])
