@@ -8,6 +8,7 @@ output does not depend on order, batching or the number of worker processes.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import itertools
 import json
@@ -50,7 +51,7 @@ class Plan:
     disabled: frozenset[tuple[int, str]] = frozenset()  # (step index, lang) switched off
     _schedules: dict[str, Schedule] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @functools.cached_property
     def roles(self) -> tuple[str, ...]:
         roles = SIDE_ROLES[self.family][self.profile.sides]
         return tuple(r for r in roles if r in self.fields)
@@ -62,7 +63,7 @@ class Plan:
     def schedule(self, lang: str) -> Schedule:
         """The steps that run for ``lang`` and how to draw them, resolved once per language."""
         if lang not in self._schedules:
-            self._schedules[lang] = _schedule(tuple(
+            self._schedules[lang] = _schedule(lang, tuple(
                 ActiveStep(i, OPS.get(s.op), s.rate, s.kwargs, s.params)
                 for i, s in enumerate(self.profile.steps)
                 if s.rate > 0 and (i, lang) not in self.disabled))
@@ -90,13 +91,13 @@ class Schedule(NamedTuple):
     p_any: float
     subsets: tuple[tuple[ActiveStep, ...], ...]
     cum: tuple[float, ...]  # cumulative P(subset | picked); empty when there are too many steps
-    spans: bool  # some step may group characters of spaceless scripts
+    spans: bool  # some step groups characters of a spaceless script into words
 
 
 MAX_JOINT_STEPS = 10  # 2**10 - 1 subsets at most
 
 
-def _schedule(steps: tuple[ActiveStep, ...]) -> Schedule:
+def _schedule(lang: str, steps: tuple[ActiveStep, ...]) -> Schedule:
     p_any = 1.0 - math.prod(1.0 - s.rate for s in steps)
     subsets, probs = [], []
     if steps and len(steps) <= MAX_JOINT_STEPS and p_any > 0:
@@ -109,8 +110,10 @@ def _schedule(steps: tuple[ActiveStep, ...]) -> Schedule:
     cum = [c / total for c in itertools.accumulate(probs)] if probs else []
     if cum:
         cum[-1] = 1.0
-    return Schedule(steps, min(p_any, 1.0), tuple(subsets), tuple(cum),
-                    any(s.op.span is not None for s in steps))
+    spans = lang in SPACELESS_LANGS and any(
+        s.op.span is not None and _span_predicate(s.op.name, lang, s.params) is not None
+        for s in steps)
+    return Schedule(steps, min(p_any, 1.0), tuple(subsets), tuple(cum), spans)
 
 
 @dataclass
@@ -246,7 +249,7 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
         return out
 
     sched = plan.schedule(lang)
-    grouping = adjacent is not None and lang in SPACELESS_LANGS and sched.spans
+    grouping = adjacent is not None and sched.spans
     if sched.cum and not grouping:  # joint draw: two draws per picked word
         for idx in pick.picks(n, sched.p_any):
             chosen = sched.subsets[bisect.bisect_right(sched.cum, pick.random())]
@@ -316,33 +319,36 @@ def corrupt_text(text: str, lang: str, plan: Plan, key: str, fld: str,
         if " ".join(units) == text:
             new_units, stats = corrupt_units(units, lang, plan, key, fld)
             stats.chars = len(text)
-            seps = ["", *[" "] * (len(units) - 1), ""] if units else [text]
-            return " ".join(new_units), _remapper(seps, units, new_units), stats
+            return " ".join(new_units), _remapper(None, units, new_units), stats
     ps = pieces(text, lang, cuts)
-    units = ps[1::2]
+    units, seps = ps[1::2], ps[0::2]
     adjacent = None
-    if lang in SPACELESS_LANGS:
-        cut_set, pos, adjacent = set(cuts), len(ps[0]), []
-        for k, u in enumerate(units):
-            pos += len(u)
-            adjacent.append(ps[2 * k + 2] == "" and pos not in cut_set and k + 1 < len(units))
-            pos += len(ps[2 * k + 2])
+    if plan.schedule(lang).spans:  # units i and i+1 may merge: no space, no cut between them
+        adjacent = [not s for s in seps[1:]]
+        if cuts:
+            ends = list(itertools.accumulate(len(s) + len(u) for s, u in zip(seps, units)))
+            cut_set = set(cuts)
+            adjacent = [a and e not in cut_set for a, e in zip(adjacent, ends)]
+        adjacent[-1:] = [False] * bool(adjacent)
     new_units, stats = corrupt_units(units, lang, plan, key, fld, adjacent)
     stats.chars = len(text)
-    seps = ps[0::2]
     ps[1::2] = new_units
     return "".join(ps), _remapper(seps, units, new_units), stats
 
 
-def _remapper(seps: Sequence[str], old: Sequence[str],
+def _remapper(seps: Sequence[str] | None, old: Sequence[str],
               new: Sequence[str]) -> Callable[[int], int]:
-    """Offset map old -> new text (``seps[0] + unit[0] + seps[1] + ...``), exact at the ends of
-    units and separators, where every cut lies. Built on first use: only QA answers need it.
+    """Offset map old -> new text (``seps[0] + unit[0] + seps[1] + ...``; ``None``: single
+    spaces), exact at the ends of units and separators, where every cut lies. Built on first
+    use: only QA answers need it.
     """
     table: list[list[int]] = []
 
     def remap(offset: int) -> int:
+        nonlocal seps
         if not table:
+            if seps is None:
+                seps = ["", *[" "] * (len(old) - 1), ""] if old else [""]
             ends, deltas, pos, delta = [], [], 0, 0
             for k, sep in enumerate(seps):
                 pos += len(sep)

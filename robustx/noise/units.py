@@ -10,20 +10,23 @@ ever see the core, so "Paris," keeps its comma.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import cache
 from itertools import pairwise
 
 SPACELESS_LANGS = frozenset({"zh", "ja", "th", "my", "km", "lo"})
 
 # Scripts whose characters are units on their own in spaceless languages.
-_SPACELESS_CHAR = re.compile(
+_SPACELESS_CLASS = (
     "[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002ffff]"
 )
-_WORD = re.compile(r"\S+")
+_SPACELESS_CHAR = re.compile(_SPACELESS_CLASS)
 
 
 def is_mark(ch: str) -> bool:
@@ -50,20 +53,28 @@ def clusters(word: str) -> list[str]:
     return out
 
 
-def _split_spaceless(start: int, token: str) -> list[tuple[int, int]]:
-    spans, run_start, pos = [], None, start
-    for cl in clusters(token):
-        if _SPACELESS_CHAR.match(cl):
-            if run_start is not None:
-                spans.append((run_start, pos))
-                run_start = None
-            spans.append((pos, pos + len(cl)))
-        elif run_start is None:
-            run_start = pos
-        pos += len(cl)
-    if run_start is not None:
-        spans.append((run_start, pos))
-    return spans
+@cache
+def _attach_class() -> str:
+    """Regex class of what joins the preceding character: every combining mark (category M,
+    all of which live in planes 0, 1 and 14), ZWNJ/ZWJ and Thai/Lao SARA AM."""
+    marks, start, prev = [], None, None
+    for cp in itertools.chain(range(0x20000), range(0xE0000, 0xE1000)):
+        if unicodedata.category(chr(cp))[0] == "M":
+            if start is None:
+                start = cp
+            prev = cp
+        elif start is not None:
+            marks.append(f"\\U{start:08x}-\\U{prev:08x}")
+            start = None
+    return "".join(marks) + "".join(f"\\U{ord(c):08x}" for c in _ATTACH)
+
+
+@cache
+def _spaceless_unit() -> re.Pattern[str]:
+    """A unit of a spaceless language: one character of a spaceless script with its marks, or a
+    run of other characters (a Latin word, a number) with theirs."""
+    tail = f"(?:[{_attach_class()}]|(?<=\u200d).)*"  # a cluster's marks; anything after ZWJ
+    return re.compile(f"(?s){_SPACELESS_CLASS}{tail}|(?:[^{_SPACELESS_CLASS[1:]}{tail})+")
 
 
 _TOKEN = re.compile(r"(\S+)")
@@ -73,27 +84,35 @@ def pieces(text: str, lang: str, cuts: Iterable[int] = ()) -> list[str]:
     """``[sep, unit, sep, unit, ..., unit, sep]``: units at odd indices, ``"".join`` is ``text``.
 
     Separators are whitespace, or ``""`` between units that touch (characters of a spaceless
-    script, the two sides of a cut). The common case, spaced text with no cuts, is one C-level
-    ``re.split``.
+    script, the two sides of a cut). The splitting itself is done by C-level regexes.
     """
     parts = _TOKEN.split(text)
-    spaceless = lang in SPACELESS_LANGS
-    cut_set = sorted({c for c in cuts if 0 < c < len(text)})
-    if not spaceless and not cut_set:
-        return parts
-    out, pos = [parts[0]], len(parts[0])
-    for k in range(1, len(parts), 2):
-        tok = parts[k]
-        spans = _split_spaceless(pos, tok) if spaceless else [(pos, pos + len(tok))]
-        first = True
-        for s, e in spans:
-            for a, b in pairwise([s, *(c for c in cut_set if s < c < e), e]):
-                if not first:
-                    out.append("")
-                out.append(text[a:b])
-                first = False
-        out.append(parts[k + 1])
-        pos += len(tok) + len(parts[k + 1])
+    if lang in SPACELESS_LANGS:
+        split, out = _spaceless_unit().findall, [parts[0]]
+        for k in range(1, len(parts), 2):
+            units = split(parts[k])
+            out.append(units[0])
+            for u in units[1:]:
+                out += ("", u)
+            out.append(parts[k + 1])
+        parts = out
+    cut_list = sorted({c for c in cuts if 0 < c < len(text)})
+    return _cut(parts, cut_list) if cut_list else parts
+
+
+def _cut(parts: list[str], cuts: list[int]) -> list[str]:
+    """Split the units that straddle a cut; the two sides touch (separator "")."""
+    out, pos = [], 0
+    for k, piece in enumerate(parts):
+        end = pos + len(piece)
+        inner = cuts[bisect.bisect_right(cuts, pos):bisect.bisect_left(cuts, end)]
+        if k % 2 and inner:
+            out.append(piece[:inner[0] - pos])
+            for a, b in pairwise([*inner, end]):
+                out += ("", piece[a - pos:b - pos])
+        else:
+            out.append(piece)
+        pos = end
     return out
 
 

@@ -217,3 +217,11 @@ def test_joint_draw_keeps_steps_independent():
     expected = {"both": 0.15, "grow": 0.15, "upper": 0.35, "none": 0.35}
     for k, p in expected.items():  # 10,000 words: 5 standard deviations is under 0.025
         assert abs(seen[k] / 10000 - p) < 0.025, (k, seen)
+
+
+@pytest.mark.parametrize("text", ["", " ", "电影", " 电影 中国 "])
+def test_span_op_on_empty_and_blank_spaceless_text(text):
+    prof = profile(("t_merge", 1.0, {}))
+    out, remap, _ = corrupt_text(text, "zh", plan(prof, "pair", PAIR_FIELDS, "zh"), "k", "f")
+    assert out == text.replace("电影", "movie").replace("中国", "China")
+    assert remap(len(text)) == len(out)

@@ -62,3 +62,58 @@ def test_property_count_words_is_units_with_a_core(units):
     from robustx.noise.units import count_words
 
     assert count_words(units) == sum(1 for u in units if split_core(u)[1])
+
+
+def _reference_units(token):
+    """The definition the regex splitter implements: clusters, spaceless ones alone."""
+    from robustx.noise.units import _SPACELESS_CHAR
+
+    out, run = [], ""
+    for cl in clusters(token):
+        if _SPACELESS_CHAR.match(cl):
+            out += [run, cl] if run else [cl]
+            run = ""
+        else:
+            run += cl
+    return out + [run] if run else out
+
+
+spaceless_text = st.text(alphabet=st.sampled_from(
+    "我爱北京。a1 \u0e19\u0e49\u0e33\u0e2a\u0e31\u200d\u200c\u0301\u0e33かﾞ\U00020001e"), max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(spaceless_text, st.text(max_size=30)), st.sampled_from(["zh", "th", "en"]),
+       st.lists(st.integers(0, 30), max_size=3))
+def test_property_pieces_follow_the_cluster_definition(text, lang, cuts):
+    from robustx.noise.units import SPACELESS_LANGS, pieces
+
+    ps = pieces(text, lang, cuts)
+    assert "".join(ps) == text and len(ps) % 2 == 1
+    units, pos, bounds = ps[1::2], 0, set()
+    for k, piece in enumerate(ps):
+        pos += len(piece)
+        if k % 2:
+            assert piece and not any(c.isspace() for c in piece)
+            bounds.add(pos)
+        else:
+            assert not piece or piece.isspace()
+            bounds.add(pos)
+    assert {c for c in cuts if 0 < c < len(text)} <= bounds | {0}
+    if not cuts:
+        expected = [u for tok in text.split()
+                    for u in (_reference_units(tok) if lang in SPACELESS_LANGS else [tok])]
+        assert units == expected
+
+
+def test_attach_class_holds_every_combining_mark():
+    import re
+    import sys
+    import unicodedata
+
+    from robustx.noise.units import _attach_class
+
+    attach = re.compile(f"[{_attach_class()}]")
+    marks = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c))[0] == "M"]
+    assert all(attach.match(m) for m in marks)
+    assert not attach.match("a") and not attach.match("中")
