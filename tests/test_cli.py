@@ -50,6 +50,22 @@ def test_corrupt_builtin_sample_end_to_end(tmp_path, capsys):
                     assert n["context"][s:s + len(t)] == t
 
 
+@pytest.mark.parametrize("profile", ["codeswitch", "homoglyph", "mixed", "translit"])
+def test_every_shipped_profile_runs_on_the_whole_sample(tmp_path, capsys, profile):
+    out = tmp_path / profile
+    code, _, err = run(capsys, "corrupt", "--profile", profile, "--out", str(out), "--quiet")
+    assert code == 0, err
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["invalid_examples"] == 0 and m["files"]
+    for lang, s in m["intensity"].items():
+        assert s["share_words_changed"] > 0 or lang in m["ops_switched_off"], (profile, lang)
+    for f in m["files"]:
+        for line in (out / f["file"]).read_text().splitlines():
+            row = json.loads(line)
+            for s, t in zip(*(row.get("answers") or {"a": [], "b": []}).values()):
+                assert row["context"][s:s + len(t)] == t
+
+
 def test_same_seed_same_bytes_and_num_proc_invariance(tmp_path, capsys):
     args = ["corrupt", "--profile", "typo", "--task", "xnli", "--sample", "--severity", "5",
             "--quiet"]
