@@ -69,6 +69,8 @@ def _augmenter(name: str, args_json: str) -> Any:
 
 
 def _key(args: Mapping[str, Any] | None) -> str:
+    if args is not None and not isinstance(args, Mapping):
+        raise UsageError(f"nlpaug args must be a mapping of keyword arguments, got {args!r}")
     try:
         return json.dumps(dict(args or {}), sort_keys=True)
     except TypeError as exc:
