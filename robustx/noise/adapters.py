@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ResourceError, UsageError
-from .base import op
+from .base import op, package_version
 
 INSTALL_HINT = "pip install robustx[nlpaug]"
 # Augmenters that need a model download (word embeddings, seq2seq, masked LM, TF-IDF stats):
@@ -86,7 +86,7 @@ def check(lang: str, params: Mapping[str, Any]) -> None:
     _augmenter(str(params.get("augmenter", "KeyboardAug")), _key(params.get("args")))
 
 
-@op("nlpaug", "adapter", check=check)
+@op("nlpaug", "adapter", check=check, fingerprint=package_version("nlpaug"))
 def nlpaug(word: str, lang: str, rng: Any, *, augmenter: str = "KeyboardAug",
            args: Mapping[str, Any] | None = None) -> str | None:
     """Apply an nlpaug char/word augmenter (``augmenter`` class name, ``args`` its kwargs).
@@ -139,7 +139,8 @@ def check_textattack(lang: str, params: Mapping[str, Any]) -> None:
     _transformation(str(params.get("transformation", "WordSwapQWERTY")), _key(params.get("args")))
 
 
-@op("textattack", "adapter", check=check_textattack)
+@op("textattack", "adapter", check=check_textattack,
+    fingerprint=package_version("textattack"))
 def textattack(word: str, lang: str, rng: Any, *, transformation: str = "WordSwapQWERTY",
                args: Mapping[str, Any] | None = None) -> str | None:
     """Apply a textattack word-swap transformation (``transformation`` class name, ``args``).

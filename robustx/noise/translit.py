@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import ResourceError, UsageError
-from .base import op
+from .base import op, package_version
 
 SCHEMES = ("informal", "ascii")
 
@@ -668,7 +668,7 @@ def span(lang: str, params: Mapping[str, Any]) -> Callable[[str], bool] | None:
     return pred
 
 
-@op("translit", "translit", check=check, span=span)
+@op("translit", "translit", check=check, span=span, fingerprint=package_version("anyascii"))
 def translit(word: str, lang: str, rng: Any, *, scheme: str = "informal") -> str | None:
     """Romanise a word the way people type it (Hinglish, Arabizi, Greeklish, pinyin...).
 

@@ -23,7 +23,7 @@ from importlib import resources
 from typing import Any
 
 from ..errors import ResourceError
-from .base import op
+from .base import op, package_version
 
 ZW_JOINERS = "\u200c\u200d"
 SPACING_MARKS = "\u0e33\u0eb3"  # Thai and Lao AM: letters by category, cluster marks by UAX #29
@@ -421,7 +421,7 @@ def _check_ime(lang: str, params: Any) -> None:
                             f"method (only {', '.join(IME_LANGS)})")
 
 
-@op("ime_homophone", "typo", check=_check_ime)
+@op("ime_homophone", "typo", check=_check_ime, fingerprint=package_version("anyascii"))
 def ime_homophone(word: str, lang: str, rng: Any) -> str | None:
     """Pick the wrong pinyin-IME candidate: one Han character becomes a common homophone (在 -> 再).
 
