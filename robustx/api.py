@@ -5,6 +5,8 @@ Heavy dependencies (datasets, torch, transformers) load inside these functions, 
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     prof = prof.at(severity)
+    _check_out(Path(out), input, force)
     use_sample = sample or (input is None and task is None)
     splits = load_splits(task, langs, input, split, sample=use_sample)
     skipped: list[str] = []
@@ -43,6 +46,29 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
         splits = kept
     return run_corruption(splits, prof, seed, Path(out), force=force, num_proc=num_proc,
                           progress=progress, command=command, skipped_langs=skipped)
+
+
+def _check_out(out: Path, input: str | Path | None, force: bool) -> None:
+    """Refuse, before any work, an output that cannot be written or that --force would let
+    replace the input data itself."""
+    from .errors import UsageError
+
+    out = out.expanduser().resolve()
+    if input is not None and force:
+        src = Path(input).expanduser().resolve()
+        if src == out or out in src.parents:
+            raise UsageError(f"--out {out} holds the input {src}; --force would delete it. "
+                             "Write the noisy copy somewhere else")
+    parent = next((p for p in out.parents if p.exists()), None)
+    if out.exists() and not out.is_dir() and force:
+        raise UsageError(f"{out} exists and is not a folder")
+    if parent is None or not parent.is_dir():
+        raise UsageError(f"cannot write the output folder {out}: {parent} is not a folder")
+    try:  # a probe: root may "access" /proc and still fail to write there
+        os.rmdir(tempfile.mkdtemp(prefix=".robustx-probe-", dir=parent))
+    except OSError as exc:
+        raise UsageError(f"cannot write the output folder {out}: cannot create a folder in "
+                         f"{parent} ({exc.strerror or exc})") from None
 
 
 def list_profiles() -> list[dict[str, Any]]:

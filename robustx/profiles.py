@@ -8,7 +8,10 @@ are errors that name the key and the file.
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,7 @@ TOP_KEYS = {"name", "version", "description", "default_severity", "severity", "o
             "references", "languages"}
 STEP_KEYS = {"op", "rate", "params", "optional"}
 DEFAULT_SCALE = {1: 0.25, 2: 0.5, 3: 1.0, 4: 1.5, 5: 2.0}
+LANG_CODE = re.compile(r"[a-z]{2,3}")
 
 
 @dataclass(frozen=True)
@@ -144,20 +148,25 @@ def parse_profile(doc: Any, where: str) -> Profile:
     if not isinstance(scale, dict) or sorted(scale) != [1, 2, 3, 4, 5]:
         raise _fail(where, "'severity' must map each level 1..5 to a rate multiplier")
     for lvl, k in scale.items():
-        if isinstance(k, bool) or not isinstance(k, (int, float)) or k < 0:
-            raise _fail(where, f"severity {lvl}: multiplier must be a number >= 0, got {k!r}")
+        if isinstance(k, bool) or not isinstance(k, (int, float)) or not 0 <= k < math.inf:
+            raise _fail(where, f"severity {lvl}: multiplier must be a finite number >= 0, "
+                        f"got {k!r}")
     default_sev = doc.get("default_severity", 3)
-    if default_sev not in (1, 2, 3, 4, 5):
+    if isinstance(default_sev, bool) or default_sev not in (1, 2, 3, 4, 5):
         raise _fail(where, f"'default_severity' must be 1..5, got {default_sev!r}")
     sides = doc.get("sides", "default")
     if sides not in SIDES:
         raise _fail(where, f"'sides' must be one of {', '.join(SIDES)}, got {sides!r}")
     langs = doc.get("languages")
-    if langs is not None and (not isinstance(langs, list) or not all(isinstance(x, str) for x in langs)):
-        raise _fail(where, "'languages' must be a list of language codes")
+    if langs is not None and (not isinstance(langs, list) or not langs or not all(
+            isinstance(x, str) and LANG_CODE.fullmatch(x) for x in langs)):
+        raise _fail(where, f"'languages' must be a non-empty list of language codes such as "
+                    f"[de, hi], got {langs!r}")
     refs = doc.get("references") or []
-    if not isinstance(refs, list):
-        raise _fail(where, "'references' must be a list")
+    if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
+        raise _fail(where, "'references' must be a list of strings")
+    if not isinstance(doc.get("description", ""), str):
+        raise _fail(where, "'description' must be a string")
     return Profile(
         name=name, version=version, description=str(doc.get("description", "")).strip(),
         steps=tuple(steps), severity_scale=tuple(sorted((int(a), float(b)) for a, b in scale.items())),
@@ -174,6 +183,33 @@ def _same_kind(default: Any, value: Any) -> bool:
     return isinstance(value, type(default))
 
 
+def _unique_mapping(loader: Any, node: Any, deep: bool = False) -> dict:
+    """A mapping that refuses a key written twice (plain YAML silently keeps the last one)."""
+    import yaml
+
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+@cache
+def _loader() -> Any:
+    """``yaml.SafeLoader`` plus duplicate-key errors (built on first use: no yaml at import)."""
+    import yaml
+
+    class UniqueKeySafeLoader(yaml.SafeLoader):
+        pass
+
+    UniqueKeySafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                                        _unique_mapping)
+    return UniqueKeySafeLoader
+
+
 def load_profile(name_or_path: str) -> Profile:
     """A shipped profile by name (``typo``) or a YAML file path."""
     import yaml
@@ -188,7 +224,9 @@ def load_profile(name_or_path: str) -> Profile:
             raise ProfileError(str(suggest(name_or_path, names, "profile")))
         path = profiles_dir() / f"{name_or_path}.yaml"
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())  # safe: SafeLoader
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path}: cannot read the profile ({exc})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""

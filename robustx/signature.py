@@ -2,7 +2,8 @@
 
 ``typo.v1[kbd:0.06+swap:0.02]|sev:3|rs:12345|data:3f9a1c2e|v:0.1.0``. Op params that differ from
 the op's defaults are shown in parentheses (``codeswitch(target=fr):0.2``); a non-default side
-selection adds ``|sides:first``; user-supplied resources (a lexicon file) add ``|res:<hash>``.
+selection adds ``|sides:first``; user-supplied resources (a lexicon file) and the versions of
+third-party packages whose data ops read (anyascii, nlpaug) add ``|res:<hash>``.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ def test_corrupt_builtin_sample_end_to_end(tmp_path, capsys):
     code, _, err = run(capsys, "corrupt", "--profile", "typo", "--out", str(out))
     assert code == 0, err
     m = json.loads((out / "manifest.json").read_text())
-    assert m["signature"].startswith("typo.v1[") and "|sev:3|rs:12345|data:" in m["signature"]
+    assert m["signature"].startswith("typo.v2[") and "|sev:3|rs:12345|res:" in m["signature"]
+    assert "|data:" in m["signature"]
     written = {f["file"] for f in m["files"]}
     assert {"xnli/de.jsonl", "panx/zh.jsonl", "xquad/hi.jsonl", "tatoeba/ko.jsonl"} <= written
     assert all((out / f).is_file() for f in written)
@@ -48,6 +49,22 @@ def test_corrupt_builtin_sample_end_to_end(tmp_path, capsys):
             if "answers" in n:
                 for s, t in zip(n["answers"]["answer_start"], n["answers"]["text"]):
                     assert n["context"][s:s + len(t)] == t
+
+
+@pytest.mark.parametrize("profile", ["codeswitch", "homoglyph", "mixed", "translit"])
+def test_every_shipped_profile_runs_on_the_whole_sample(tmp_path, capsys, profile):
+    out = tmp_path / profile
+    code, _, err = run(capsys, "corrupt", "--profile", profile, "--out", str(out), "--quiet")
+    assert code == 0, err
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["invalid_examples"] == 0 and m["files"]
+    for lang, s in m["intensity"].items():
+        assert s["share_words_changed"] > 0 or lang in m["ops_switched_off"], (profile, lang)
+    for f in m["files"]:
+        for line in (out / f["file"]).read_text().splitlines():
+            row = json.loads(line)
+            for s, t in zip(*(row.get("answers") or {"a": [], "b": []}).values()):
+                assert row["context"][s:s + len(t)] == t
 
 
 def test_same_seed_same_bytes_and_num_proc_invariance(tmp_path, capsys):
@@ -91,6 +108,15 @@ def write(path, text):
     (None, ["--severity", "9"], "severity must be 1..5"),
     (None, ["--num-proc", "0"], "expected a positive integer"),
     (None, ["--bogus"], "unrecognized arguments: --bogus"),
+    ("mixed_types", [], "de.jsonl:3: field 'sentence1' is a number here but a string on line 1"),
+    ("nested_types", [], "answer_start[]' is a string here but a number on line 1"),
+    ("tokens_str", [], "de.jsonl:1: column 'tokens' must be a list of strings"),
+    ("answers_type", [], "column 'answers' must be {answer_start: [integers]"),
+    ("latin1", [], "de.jsonl:2: not valid UTF-8"),
+    ("csv_mixed", [], "de.csv: row 3: field 'tokens' is a string here but a list on row 2"),
+    ("json_rows", [], "de.json: object 2: field 'sentence1' is a list"),
+    (None, ["--out", "/proc/robustx-out"], "cannot write the output folder /proc/robustx-out"),
+    (None, ["--input", "/dev/null/x.jsonl"], "no such file"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys, setup, args, message):
     argv = ["corrupt", "--out", str(tmp_path / "out"), "--quiet"]
@@ -108,6 +134,28 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys, setup, args, message)
     elif setup == "unknown_key":
         argv[argv.index("typo")] = write(
             tmp_path / "p.yaml", "name: p\nversion: 1\nops: [{op: kbd, rate: 0.1}]\nrates: 3\n")
+    elif setup == "mixed_types":
+        argv += ["--input", write(tmp_path / "de.jsonl", '{"sentence1": "a", "sentence2": "b", '
+                                  '"gold_label": "x"}\n\n{"sentence1": 5, "sentence2": null}\n')]
+    elif setup in ("nested_types", "answers_type"):
+        bad = '{"answer_start": ["0"], "text": ["a"]}' if setup == "nested_types" else '"a"'
+        first = "" if setup == "answers_type" else \
+            '{"id": "1", "context": "a", "question": "q", "answers": {"answer_start": [0], "text": ["a"]}}\n'
+        argv += ["--input", write(tmp_path / "de.jsonl", first +
+                                  f'{{"id": "2", "context": "a", "question": "q", "answers": {bad}}}\n')]
+    elif setup == "tokens_str":
+        argv += ["--input", write(tmp_path / "de.jsonl", '{"tokens": "a b", "ner_tags": [0]}\n')]
+    elif setup == "latin1":
+        path = tmp_path / "de.jsonl"
+        path.write_bytes(b'{"sentence1": "a", "sentence2": "b", "gold_label": "x"}\n'
+                         b'{"sentence1": "gro\xdf", "sentence2": "b", "gold_label": "x"}\n')
+        argv += ["--input", str(path)]
+    elif setup == "csv_mixed":
+        argv += ["--input", write(tmp_path / "de.csv",
+                                  'tokens,ner_tags\n"[""a""]","[0]"\nplain,"[0]"\n')]
+    elif setup == "json_rows":
+        argv += ["--input", write(tmp_path / "de.json", '[{"sentence1": "a", "sentence2": "b"}, '
+                                  '{"sentence1": ["a"], "sentence2": "b"}]')]
     code, _, err = run(capsys, *argv, *args)
     assert code == 2, err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
@@ -194,3 +242,76 @@ def test_unsupported_combinations_and_bad_lexicons_exit_2(tmp_path, capsys, prof
                        "--out", str(tmp_path / "o"), "--quiet")
     assert code == 2 and message in err and err.count("\n") == 1, err
     assert not (tmp_path / "o").exists()
+
+
+def test_force_never_deletes_the_input(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    write(data / "de.jsonl", '{"sentence1": "a b", "sentence2": "c", "gold_label": "x"}\n')
+    for out in (data, tmp_path):
+        code, _, err = run(capsys, "corrupt", "--profile", "typo", "--input", str(data / "de.jsonl"),
+                           "--out", str(out), "--force", "--quiet")
+        assert code == 2 and "--force would delete it" in err and err.count("\n") == 1
+    assert (data / "de.jsonl").is_file()
+
+
+def test_offline_hub_error_is_one_line(monkeypatch, tmp_path, capsys):
+    import logging
+
+    import datasets
+
+    def offline(*a, **k):  # what huggingface_hub does offline: log each retry, then raise
+        for i in range(3):
+            logging.getLogger("huggingface_hub.utils._http").warning("Retrying in %ss", i)
+        raise ConnectionError("Couldn't reach 'google/xtreme' on the Hub")
+
+    monkeypatch.setattr(datasets, "load_dataset", offline)
+    code, _, err = run(capsys, "corrupt", "--profile", "typo", "--task", "xnli", "--lang", "de",
+                       "--out", str(tmp_path / "o"), "--quiet")
+    assert code == 2 and err.count("\n") == 1 and "pass a local file" in err, err
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "parquet", "csv", "tsv"])
+def test_output_is_a_drop_in_copy_in_the_input_format(tmp_path, capsys, fmt):
+    import datasets
+
+    from robustx.tasks.loaders import load_splits
+
+    rows = [{"tokens": ["Angela", "Merkel", "besuchte", "Paris", "."], "ner_tags": [1, 2, 0, 5, 0]},
+            {"tokens": ["Der", "Rhein", "fließt", "durch", "Köln", "."], "ner_tags": [0, 5, 0, 0, 5, 0]}]
+    path = tmp_path / f"panx.de.{fmt}"
+    ds = datasets.Dataset.from_list(rows)
+    if fmt == "parquet":
+        ds.to_parquet(str(path))
+    elif fmt in ("csv", "tsv"):
+        sep = "\t" if fmt == "tsv" else ","
+        path.write_text(f"tokens{sep}ner_tags\n" + "".join(
+            sep.join('"' + json.dumps(v).replace('"', '""') + '"' for v in r.values()) + "\n"
+            for r in rows), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(rows) if fmt == "json" else
+                        "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "corrupt", "--profile", "typo", "--severity", "5", "--input",
+                       str(path), "--out", str(out), "--quiet")
+    assert code == 0, err
+    (clean,), (noisy,) = load_splits("panx", data=path), load_splits("panx", data=out / path.name)
+    assert noisy.fmt == fmt and noisy.dataset.column_names == clean.dataset.column_names
+    assert noisy.dataset["ner_tags"] == clean.dataset["ner_tags"]
+    assert [len(t) for t in noisy.dataset["tokens"]] == [5, 6]
+    assert noisy.dataset["tokens"] != clean.dataset["tokens"]
+
+
+@pytest.mark.xfail(strict=True, reason="pipeline.Writer writes SQuAD-style JSON input back as a "
+                   "flat array of rows, not in the input's {'data': [...]} schema")
+def test_squad_json_output_keeps_the_squad_schema(tmp_path, capsys):
+    doc = {"version": "1.1", "data": [{"title": "t", "paragraphs": [{
+        "context": "Paris est en France.",
+        "qas": [{"id": "a1", "question": "Où ?",
+                 "answers": [{"answer_start": 13, "text": "France"}]}]}]}]}
+    path = write(tmp_path / "xquad.fr.json", json.dumps(doc))
+    code, _, err = run(capsys, "corrupt", "--profile", "typo", "--input", path,
+                       "--out", str(tmp_path / "o"), "--quiet")
+    assert code == 0, err
+    noisy = json.loads((tmp_path / "o" / "xquad.fr.json").read_text())
+    assert isinstance(noisy, dict) and "data" in noisy

@@ -33,6 +33,13 @@ def test_parse_and_severity_scaling():
     (doc(severity={1: 1}), "'severity' must map each level 1..5"),
     (doc(sides="left"), "'sides' must be one of"),
     ([1, 2], "a profile must be a YAML mapping"),
+    (doc(severity={1: 1, 2: 1, 3: 1, 4: 1, 5: float("inf")}), "finite number >= 0"),
+    (doc(severity={1: 1, 2: 1, 3: float("nan"), 4: 1, 5: 1}), "finite number >= 0"),
+    (doc(default_severity=True), "'default_severity' must be 1..5"),
+    (doc(languages=[]), "'languages' must be a non-empty list"),
+    (doc(languages=["German"]), "'languages' must be a non-empty list"),
+    (doc(references=[1]), "'references' must be a list of strings"),
+    (doc(description=["x"]), "'description' must be a string"),
 ])
 def test_invalid_profiles_name_the_problem(bad, msg):
     with pytest.raises(ProfileError) as e:
@@ -65,3 +72,17 @@ def test_every_shipped_profile_loads_at_every_severity():
         assert p.name == name
         for sev in range(1, 6):
             assert all(0 <= s.rate <= 1 for s in p.at(sev).steps)
+
+
+def test_duplicate_keys_are_invalid_yaml(tmp_path):
+    f = tmp_path / "dup.yaml"
+    f.write_text("name: a\nversion: 1\nops:\n  - {op: t_upper, rate: 0.1, rate: 0.5}\n")
+    with pytest.raises(ProfileError, match=r"dup.yaml:4: invalid YAML \(duplicate key 'rate'\)"):
+        load_profile(str(f))
+
+
+def test_unreadable_profile_file(tmp_path):
+    f = tmp_path / "bin.yaml"
+    f.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ProfileError, match=r"bin\.yaml: cannot read the profile"):
+        load_profile(str(f))

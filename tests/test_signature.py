@@ -44,3 +44,20 @@ def test_everything_that_changes_output_changes_the_signature():
             1, "d1", "0.1.0"),
     ]
     assert len({base, *variants}) == len(variants) + 1
+
+
+def test_third_party_data_versions_enter_the_signature(monkeypatch):
+    """translit and ime_homophone read anyascii's tables: a new anyascii can change the output."""
+    import importlib.metadata
+
+    from robustx.profiles import load_profile
+
+    prof = load_profile("translit").at(None)
+    before = signature(prof, 1, "d1", "0.1.0")
+    assert "|res:" in before
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: "99.0" if name == "anyascii" else real(name))
+    assert signature(prof, 1, "d1", "0.1.0") != before
+    homoglyph = load_profile("homoglyph").at(None)  # uses only our own data: no res field
+    assert "|res:" not in signature(homoglyph, 1, "d1", "0.1.0")

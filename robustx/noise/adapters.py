@@ -1,4 +1,4 @@
-"""Adapter: run an nlpaug character or word augmenter as a robustx op.
+"""Adapters: run an nlpaug augmenter or a textattack word swap as a robustx op.
 
 nlpaug decides itself which words of a text to touch and re-joins its tokens with spaces, which
 would break the engine's contract (one unit in, one unit out, rates decided by the profile). So
@@ -9,6 +9,10 @@ nlpaug draws from the global ``random`` and ``numpy.random`` state and takes no 
 deterministic under the engine's per-example streams, each call seeds both global states from the
 given ``rng`` and restores them afterwards, so callers see no change. That makes a call not
 thread-safe (the engine parallelises with processes, not threads).
+
+textattack (an optional extra, ``pip install robustx[textattack]``, imported only when the op
+runs) is adapted the same way: its word-swap transformation is given the single word as a
+one-word text and restricted to it, and one of its candidates is drawn with the engine's rng.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ResourceError, UsageError
-from .base import op
+from .base import op, package_version
 
 INSTALL_HINT = "pip install robustx[nlpaug]"
 # Augmenters that need a model download (word embeddings, seq2seq, masked LM, TF-IDF stats):
@@ -69,6 +73,8 @@ def _augmenter(name: str, args_json: str) -> Any:
 
 
 def _key(args: Mapping[str, Any] | None) -> str:
+    if args is not None and not isinstance(args, Mapping):
+        raise UsageError(f"nlpaug args must be a mapping of keyword arguments, got {args!r}")
     try:
         return json.dumps(dict(args or {}), sort_keys=True)
     except TypeError as exc:
@@ -80,7 +86,7 @@ def check(lang: str, params: Mapping[str, Any]) -> None:
     _augmenter(str(params.get("augmenter", "KeyboardAug")), _key(params.get("args")))
 
 
-@op("nlpaug", "adapter", check=check)
+@op("nlpaug", "adapter", check=check, fingerprint=package_version("nlpaug"))
 def nlpaug(word: str, lang: str, rng: Any, *, augmenter: str = "KeyboardAug",
            args: Mapping[str, Any] | None = None) -> str | None:
     """Apply an nlpaug char/word augmenter (``augmenter`` class name, ``args`` its kwargs).
@@ -102,3 +108,61 @@ def nlpaug(word: str, lang: str, rng: Any, *, augmenter: str = "KeyboardAug",
     if not isinstance(out, str) or not out or out == word or any(c.isspace() for c in out):
         return None
     return out
+
+
+# --------------------------------------------------------------------------- textattack
+
+TEXTATTACK_HINT = "pip install robustx[textattack]"
+
+
+@lru_cache(maxsize=32)
+def _transformation(name: str, args_json: str) -> Any:
+    """A textattack word-swap transformation, built once per name and args (lazy import)."""
+    try:
+        import textattack.transformations as tt
+    except ImportError as exc:
+        raise ResourceError(f"the textattack op needs textattack: {TEXTATTACK_HINT} ({exc})") \
+            from None
+    cls = getattr(tt, name, None)
+    if not isinstance(cls, type) or not name.startswith("WordSwap"):
+        known = sorted(n for n in dir(tt) if n.startswith("WordSwap"))
+        raise UsageError(f"unknown textattack transformation {name!r}; a word swap is needed "
+                         f"(valid: {', '.join(known)})")
+    try:
+        return cls(**json.loads(args_json))
+    except Exception as exc:  # a model to download, bad kwargs...: say which and why
+        raise ResourceError(f"textattack {name}({args_json}) cannot be built: "
+                            f"{type(exc).__name__}: {exc}") from None
+
+
+def check_textattack(lang: str, params: Mapping[str, Any]) -> None:
+    _transformation(str(params.get("transformation", "WordSwapQWERTY")), _key(params.get("args")))
+
+
+@op("textattack", "adapter", check=check_textattack,
+    fingerprint=package_version("textattack"))
+def textattack(word: str, lang: str, rng: Any, *, transformation: str = "WordSwapQWERTY",
+               args: Mapping[str, Any] | None = None) -> str | None:
+    """Apply a textattack word-swap transformation (``transformation`` class name, ``args``).
+
+    The transformation sees the one word the engine picked, as a one-word AttackedText, and one of
+    its candidates is drawn with ``rng``; global random state is seeded from ``rng`` and restored,
+    as for nlpaug. None when it offers nothing or a candidate is not one clean unit.
+    """
+    from textattack.shared import AttackedText
+
+    tf = _transformation(transformation, _key(args))
+    text = AttackedText(word)
+    if len(text.words) != 1:  # textattack would split it (or sees no word): not ours to edit
+        return None
+    seed = int(rng.integers(2**32))
+    py_state, np_state = random.getstate(), np.random.get_state()
+    try:
+        random.seed(seed)
+        np.random.seed(seed)
+        outs = [t.text for t in tf(text, indices_to_modify={0})]
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+    outs = [o for o in dict.fromkeys(outs) if o and o != word and not any(c.isspace() for c in o)]
+    return outs[int(rng.integers(len(outs)))] if outs else None

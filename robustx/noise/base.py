@@ -83,6 +83,24 @@ def op(
     return deco
 
 
+def package_version(*names: str) -> Callable[[Mapping[str, Any]], str]:
+    """A ``fingerprint`` for ops whose output depends on a third-party package's data or
+    randomness (anyascii readings, nlpaug): its version enters the run signature."""
+
+    def fingerprint(params: Mapping[str, Any]) -> str:
+        from importlib.metadata import PackageNotFoundError, version
+
+        out = []
+        for name in names:
+            try:
+                out.append(f"{name}={version(name)}")
+            except PackageNotFoundError:
+                out.append(f"{name}=absent")
+        return ",".join(out)
+
+    return fingerprint
+
+
 def load_all_ops() -> Registry[Op]:
     """Import every op module (each registers its ops) and return the registry."""
     import importlib

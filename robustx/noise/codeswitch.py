@@ -5,14 +5,20 @@ matrix language, so the op works one word for one word: a translation of several
 break token/tag alignment, hence ``multiword="skip"`` by default; ``"join"`` glues the words
 together only where the target language is itself written without spaces (zh, ja, th...).
 Lexicons come from :mod:`robustx.noise.lexicons` (built-in, MUSE, TSV or FreeDict).
+
+In languages written without spaces a lone character is usually a morpheme of a longer word that
+the lexicon lacks (歌手 "singer" is not 歌 "song" + 手 "hand"), so by default only runs of
+``min_chars`` characters or more are switched there; set ``min_chars: 1`` for data whose tokens
+are already whole words (UD-POS Chinese).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import ResourceError, UsageError
 from . import lexicons
 from .base import op
 
@@ -23,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "lexicon": "builtin",
     "format": "auto",
     "multiword": "skip",
+    "min_chars": 2,
 }
 ARABIC_ARTICLE = "ال"
 
@@ -42,6 +49,9 @@ def check(lang: str, params: Mapping[str, Any]) -> None:
         raise UsageError(
             f"codeswitch: multiword must be one of {MULTIWORD}, not {p['multiword']!r}"
         )
+    if isinstance(p["min_chars"], bool) or not isinstance(p["min_chars"], int) or \
+            p["min_chars"] < 1:
+        raise UsageError(f"codeswitch: min_chars must be an integer >= 1, not {p['min_chars']!r}")
     if p["target"] == lang:
         raise UsageError(f"codeswitch: target {lang!r} is the text's own language")
     _lexicon(lang, p)
@@ -52,10 +62,17 @@ def fingerprint(params: Mapping[str, Any]) -> str:
 
 
 def span(lang: str, params: Mapping[str, Any]) -> Callable[[str], bool] | None:
-    """For spaceless languages: lets the engine group characters into lexicon words ("电影")."""
+    """For spaceless languages: lets the engine group characters into lexicon words ("电影").
+
+    None where there is no lexicon: ``check`` has already failed the run, or switched an optional
+    step off for this language (a mixed profile on Thai), and a switched-off step needs no groups.
+    """
     if lang not in SPACELESS:
         return None
-    lex = _lexicon(lang, _params(params))
+    try:
+        lex = _lexicon(lang, _params(params))
+    except ResourceError:
+        return None
     return lambda s: lexicons.normalise(s, lang) in lex
 
 
@@ -100,11 +117,15 @@ def codeswitch(
     lexicon: str = "builtin",
     format: str = "auto",
     multiword: str = "skip",
+    min_chars: int = 2,
 ) -> str | None:
     """Swap a word for a translation into ``target`` from a bilingual lexicon (None if absent).
 
     Several translations: one is drawn with ``rng``. Case of the source is kept (Haus -> House).
+    In spaceless languages words shorter than ``min_chars`` characters are left alone (None).
     """
+    if lang in SPACELESS and sum(unicodedata.category(c)[0] != "M" for c in word) < min_chars:
+        return None
     p = {"target": target, "lexicon": lexicon, "format": format, "multiword": multiword}
     cands = candidates(word, lang, _lexicon(lang, p), target, multiword)
     if not cands:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import ResourceError, UsageError
-from .base import op
+from .base import op, package_version
 
 SCHEMES = ("informal", "ascii")
 
@@ -493,46 +493,69 @@ TH_SONORANT = frozenset("งญนมยรลว")
 
 def _thai(text: str) -> str:
     """RTGS-like romanisation: leading vowels, inherent a/o, clusters, final consonant classes."""
-    s = [c for c in text if c not in "\u0e48\u0e49\u0e4a\u0e4b\u0e47\u0e46\u0e2f\u0e4d\u0e4e"]
-    s = [c for i, c in enumerate(s)  # a letter under thanthakhat (์) is silent
-         if c != "\u0e4c" and not (i + 1 < len(s) and s[i + 1] == "\u0e4c")]
+    return "".join(_thai_syllables(text)[0])
+
+
+def _thai_syllables(text: str) -> tuple[list[str], bool, bool]:
+    """(romanised syllables, whether a stray character had to be dropped, whether the last
+    syllable is complete: closed by a final consonant or with a vowel that takes none).
+
+    Thai is written without spaces, so a run cut out of running text may start or end inside a
+    syllable (ก่อ|นรอบ for ก่อน|รอบ); the flags let the span predicate refuse such runs.
+    """
+    raw = [c for c in text if c not in "\u0e46\u0e2f\u0e4d\u0e4e"]
+    raw = [c for i, c in enumerate(raw)  # a letter under thanthakhat (์) is silent
+           if c != "\u0e4c" and not (i + 1 < len(raw) and raw[i + 1] == "\u0e4c")]
+    s: list[str] = []
+    toned = set()  # a consonant under a tone mark or maitaikhu opens its syllable: never a final
+    for c in raw:
+        if c in "\u0e48\u0e49\u0e4a\u0e4b\u0e47":
+            toned.add(len(s) - 1)
+        else:
+            s.append(c)
     n, i, out = len(s), 0, []
+    stray = complete = False
 
     def cons(j: int) -> bool:
         return j < n and s[j] in TH_INIT
+
+    def vowel_next(j: int) -> bool:  # a vowel follows at j (ว between consonants is "ua")
+        return j < n and (s[j] in TH_FOLLOW or (s[j] == "ว" and cons(j + 1)))
 
     while i < n:
         if "\u0e50" <= s[i] <= "\u0e59":
             out.append(str(ord(s[i]) - 0x0E50))
             i += 1
+            complete = True
             continue
         lead = s[i] if s[i] in TH_LEAD else None
         i += lead is not None
         if not cons(i):
-            i += lead is None  # a stray mark: drop it
+            i += lead is None  # a stray mark (or a leading vowel with no consonant): drop it
+            stray = True
             continue
         onset = s[i]
         i += 1
         # ห/อ leading a sonorant is silent (หนึ่ง -> nueng, อย่า -> ya)
-        if onset in "หอ" and cons(i) and s[i] in TH_SONORANT and i + 1 < n and (
-            s[i + 1] in TH_FOLLOW or lead
-        ):
+        if onset in "หอ" and cons(i) and s[i] in TH_SONORANT and (vowel_next(i + 1) or lead):
             onset, i = s[i], i + 1
         init = TH_INIT[onset].strip("-")
         if onset in TH_CLUSTER_1 and cons(i) and s[i] in TH_CLUSTER_2 and i + 1 < n and (
-            s[i + 1] in TH_FOLLOW or lead
+            s[i + 1] in TH_FOLLOW or lead or i in toned  # ครั้ง, เพลง, ตร้อ
+            or (s[i] != "ว" and cons(i + 1) and not vowel_next(i + 2))  # ตรง -> trong
         ):
             init += TH_INIT[s[i]]
             i += 1
-        vowel, closable = "", True
+        vowel, closable, bare = "", True, False
         nx = s[i] if i < n else ""
         if lead == "เ":
             if s[i:i + 2] == ["ี", "ย"]:
                 vowel, i = "ia", i + 2
             elif s[i:i + 2] == ["ื", "อ"]:
                 vowel, i = "uea", i + 2
-            elif nx == "า":
-                vowel, i, closable = "ao", i + 1, False
+            elif nx == "า":  # เ-า, or เ-าะ (เพราะ -> phro)
+                vowel, i, closable = ("o", i + 2, False) if s[i + 1:i + 2] == ["ะ"] else \
+                    ("ao", i + 1, False)
             elif nx == "ิ":
                 vowel, i = "oe", i + 1
             elif nx == "ะ":
@@ -550,6 +573,8 @@ def _thai(text: str) -> str:
             closable = False
         elif nx == "ั":
             vowel, i = ("ua", i + 2) if s[i + 1:i + 2] == ["ว"] else ("a", i + 1)
+            closable = vowel == "a"  # ตัว: ua takes no final (ขวด writes it without ั)
+            stray |= vowel == "a" and not (cons(i) and i not in toned)  # ั needs its final
         elif nx in TH_SIMPLE:
             vowel, i = TH_SIMPLE[nx], i + 1
             closable = nx not in "ะำ"
@@ -559,16 +584,17 @@ def _thai(text: str) -> str:
             vowel, i = "ua", i + 1
         elif nx == "อ" and not (i + 1 < n and s[i + 1] in TH_FOLLOW):
             vowel, i = "o", i + 1
-        elif cons(i) and (i + 1 >= n or cons(i + 1) or s[i + 1] in TH_LEAD):
+        elif cons(i) and i not in toned and (i + 1 >= n or cons(i + 1) or s[i + 1] in TH_LEAD):
             vowel = "o"  # closed syllable with inherent o: khon
         else:
-            vowel, closable = "a", False  # open syllable with inherent a: sa-bai
+            vowel, closable, bare = "a", False, True  # open syllable with inherent a: sa-bai
         final = ""
-        if closable and cons(i) and not (i + 1 < n and s[i + 1] in TH_FOLLOW):
+        if closable and cons(i) and i not in toned and not (i + 1 < n and s[i + 1] in TH_FOLLOW):
             final = TH_FINAL.get(s[i], TH_INIT[s[i]].strip("-"))
             i += 1
+        complete = bool(final) or not (closable or bare)
         out.append(init + vowel + final)
-    return "".join(out)
+    return out, stray, complete
 
 
 # ---------------------------------------------------------------------------------------------
@@ -595,8 +621,9 @@ def _run(script: str, text: str, lang: str, rng: Any) -> str | None:
         return _georgian(text)
     if script == "hangul":
         return _hangul(text)
-    if script == "thai":
-        return _thai(text)
+    if script == "thai":  # a fragment (a lone consonant, a run starting mid-syllable): none
+        syllables, stray, _ = _thai_syllables(text)
+        return None if stray or len(text) == 1 else "".join(syllables)
     if script == "han":
         return None if lang == "ja" else _anyascii(text)  # kanji readings are not pinyin
     if script == "kana":
@@ -617,15 +644,13 @@ def check(lang: str, params: Mapping[str, Any]) -> None:
 
 
 SPAN_MAX = {"zh": 4, "ja": 8, "th": 8}  # Chinese words are short; 8 is the engine's cap
-TH_NEEDS_FINAL = ("\u0e31", "\u0e34")  # ั and เ-ิ never end a syllable
-
-
 def _thai_whole(run: str) -> bool:
-    """Could ``run`` be whole syllables? Not if it starts with a trailing vowel or ends mid-way."""
-    core = run.rstrip("\u0e48\u0e49\u0e4a\u0e4b\u0e4c")
-    return bool(core) and core[0] not in "ะาำๆ" and core[-1] not in TH_LEAD and not (
-        core[-1] in TH_NEEDS_FINAL and (core[-1] == "\u0e31" or core[:-2][-1:] == "เ")
-    )
+    """Could ``run`` be whole syllables cut from running text? Only if it starts a syllable
+    (nothing stray) and its last syllable cannot go on: closed by a final consonant (ก่อน, not
+    ก่อ before น) or with a vowel that takes none (ไป, นะ). A run ending on an open long vowel
+    (มา, ดี) may be missing its final, so it is refused; the engine then tries a shorter run."""
+    syllables, stray, complete = _thai_syllables(run)
+    return bool(syllables) and not stray and complete
 
 
 def span(lang: str, params: Mapping[str, Any]) -> Callable[[str], bool] | None:
@@ -643,7 +668,7 @@ def span(lang: str, params: Mapping[str, Any]) -> Callable[[str], bool] | None:
     return pred
 
 
-@op("translit", "translit", check=check, span=span)
+@op("translit", "translit", check=check, span=span, fingerprint=package_version("anyascii"))
 def translit(word: str, lang: str, rng: Any, *, scheme: str = "informal") -> str | None:
     """Romanise a word the way people type it (Hinglish, Arabizi, Greeklish, pinyin...).
 

@@ -10,6 +10,8 @@ Korean IME shows for them too.
 Layouts are JSON generated from xkb-data by ``scripts/gen_layouts.py`` (see docs/layouts.md) and
 loaded lazily. zh and ja are typed through input methods, so ``kbd``/``kbd_insert`` offer nothing
 (None) for them; latin letters in a non-latin language use the us layout, as typists switch to it.
+Chinese gets the typo its typists actually make instead: ``ime_homophone`` picks the wrong
+candidate of a pinyin input method (在 -> 再).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from importlib import resources
 from typing import Any
 
 from ..errors import ResourceError
-from .base import op
+from .base import op, package_version
 
 ZW_JOINERS = "\u200c\u200d"
 SPACING_MARKS = "\u0e33\u0eb3"  # Thai and Lao AM: letters by category, cluster marks by UAX #29
@@ -391,3 +393,58 @@ def case(word: str, lang: str, rng: Any) -> str | None:
             new = _lower(word, lang) if cat != "Ll" else word[:i] + _title(ch, lang) + word[i + 1:]
             return new if new != word and not any(c.isspace() for c in new) else None
     return None
+
+
+# --------------------------------------------------------------------------- input methods
+
+IME_LANGS = ("zh",)
+
+
+@cache
+def _homophones() -> dict[str, tuple[str, ...]]:
+    """Toneless pinyin -> the common characters read so: GB2312 level 1, the 3,755 most
+    frequent simplified hanzi (rows 0xB0-0xD7 of the codec Python ships), in pinyin order.
+
+    Readings come from anyascii, as for translit: one reading per character, tones dropped, which
+    is what a pinyin IME matches on when the typist types no tones.
+    """
+    from anyascii import anyascii
+
+    out: dict[str, list[str]] = {}
+    for hi in range(0xB0, 0xD8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                ch = bytes((hi, lo)).decode("gb2312")
+            except UnicodeDecodeError:  # the unused end of row 0xD7
+                continue
+            out.setdefault(anyascii(ch).lower(), []).append(ch)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def homophones(ch: str) -> tuple[str, ...]:
+    """Other common characters with the toneless reading of Han character ``ch``."""
+    if not ("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"):
+        return ()
+    from anyascii import anyascii
+
+    return tuple(c for c in _homophones().get(anyascii(ch).lower(), ()) if c != ch)
+
+
+def _check_ime(lang: str, params: Any) -> None:
+    if lang not in IME_LANGS:
+        raise ResourceError(f"ime_homophone: {lang!r} is not typed through a pinyin input "
+                            f"method (only {', '.join(IME_LANGS)})")
+
+
+@op("ime_homophone", "typo", check=_check_ime, fingerprint=package_version("anyascii"))
+def ime_homophone(word: str, lang: str, rng: Any) -> str | None:
+    """Pick the wrong pinyin-IME candidate: one Han character becomes a common homophone (在 -> 再).
+
+    Chinese is typed as pinyin and the character chosen from a candidate list, so its typos are
+    homophones, not neighbouring keys. Candidates are drawn uniformly (no frequency ranking).
+    """
+    spots = [(i, cands) for i, ch in enumerate(word) if (cands := homophones(ch))]
+    if not spots:
+        return None
+    i, cands = _pick(rng, spots)
+    return word[:i] + _pick(rng, list(cands)) + word[i + 1:]

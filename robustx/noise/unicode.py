@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ..errors import ResourceError
+from ..errors import ResourceError, UsageError
 from .base import op
 
 ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060")  # ZWSP, ZWNJ, ZWJ, WORD JOINER
@@ -39,7 +39,14 @@ def _positions(word: str, ok: Any, n: int, rng: Any) -> list[int]:
     return sorted(int(i) for i in rng.choice(cands, size=k, replace=False))
 
 
-@op("homoglyph", "unicode")
+def _check_n(lang: str, params: Any) -> None:
+    """``n`` is a count of characters: a positive integer (1.5 or -3 would be silently bent)."""
+    n = params.get("n", 1)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise UsageError(f"param 'n' must be a positive integer, got {n!r}")
+
+
+@op("homoglyph", "unicode", check=_check_n)
 def homoglyph(word: str, lang: str, rng: Any, *, n: int = 1) -> str | None:
     """Replace ``n`` characters by a look-alike of another script (Latin a -> Cyrillic а).
 
@@ -60,7 +67,7 @@ def _zw_slot(word: str, i: int) -> bool:
     return 0 < i < len(word) and not unicodedata.category(word[i]).startswith("M")
 
 
-@op("zero_width", "unicode")
+@op("zero_width", "unicode", check=_check_n)
 def zero_width(word: str, lang: str, rng: Any, *, n: int = 1) -> str | None:
     """Insert ``n`` invisible characters (U+200B/200C/200D/2060) inside the word.
 

@@ -7,8 +7,10 @@ Every split keeps its columns exactly as read so that a corrupted copy is a drop
 from __future__ import annotations
 
 import json
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,21 +124,60 @@ def read_jsonl(path: Path) -> list[dict]:
     return rows
 
 
+def _kind(value: Any) -> str:
+    """JSON type of a value, numbers as one kind (null fits any kind)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "string", list: "list", dict: "object"}.get(type(value), "null")
+
+
+def check_kinds(row: dict, where: str, at: str, first: dict[str, tuple[str, str]],
+                path: str = "") -> None:
+    """Fail when a field (nested ones too: ``answers.answer_start[]``) has another JSON type than
+    where it first appeared: Arrow needs one type per column and loses the line number."""
+    for key, value in row.items():
+        name = f"{path}{key}"
+        kind = _kind(value)
+        if kind == "null":
+            continue
+        seen = first.setdefault(name, (kind, at))
+        if seen[0] != kind:
+            an = "an" if seen[0][0] in "aeiou" else "a"
+            raise InputError(f"{where}: field {name!r} is a{'n' if kind[0] in 'aeiou' else ''} "
+                             f"{kind} here but {an} {seen[0]} on {seen[1]}")
+        if kind == "object":
+            check_kinds(value, where, at, first, f"{name}.")
+        elif kind == "list":
+            for item in value:
+                check_kinds({"[]": item}, where, at, first, name)
+
+
 def validate_jsonl(path: Path) -> int:
-    """Scan a JSONL file line by line (constant memory), fail on the first bad line; count rows."""
+    """Scan a JSONL file line by line (constant memory), fail on the first bad line; count rows.
+
+    A bad line is malformed JSON, not UTF-8, not an object, or gives a field another JSON type
+    than the line where the field first appeared (see :func:`check_kinds`).
+    """
     rows = 0
+    first: dict[str, tuple[str, str]] = {}
     with path.open("rb") as fh:
         for n, raw in enumerate(fh, 1):
-            line = raw.strip()
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8").strip()
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}:{n}: not valid UTF-8 ({exc.reason} at byte "
+                                 f"{exc.start})") from None
             if not line:
                 continue
             try:
                 row = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                msg = getattr(exc, "msg", str(exc))
-                raise InputError(f"{path}:{n}: malformed JSON line ({msg})") from None
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{n}: malformed JSON line ({exc.msg})") from None
             if not isinstance(row, dict):
                 raise InputError(f"{path}:{n}: expected a JSON object, got {type(row).__name__}")
+            check_kinds(row, f"{path}:{n}", f"line {n}", first)
             rows += 1
     return rows
 
@@ -182,6 +223,9 @@ def _read_json(path: Path, datasets: Any) -> Any:
         doc = list(_flatten_squad(doc["data"]))
     if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
         raise InputError(f"{path}: expected a JSON array of objects or SQuAD-style {{'data': ...}}")
+    first: dict[str, tuple[str, str]] = {}
+    for n, row in enumerate(doc, 1):
+        check_kinds(row, f"{path}: object {n}", f"object {n}", first)
     return datasets.Dataset.from_list(doc)
 
 
@@ -212,13 +256,15 @@ def _read_csv(path: Path, fmt: str, datasets: Any) -> Any:
     for n, row in enumerate(rows, 2):
         if None in row or any(v is None for v in row.values()):
             raise InputError(f"{path}:{n}: wrong number of fields")
-    for row in rows:  # list-valued columns (tokens, tags) are stored as JSON in CSV
+    first: dict[str, tuple[str, str]] = {}
+    for n, row in enumerate(rows, 2):  # list-valued columns (tokens, tags) are stored as JSON
         for k, v in row.items():
             if v[:1] in "[{" and v[-1:] in "]}":
                 try:
                     row[k] = json.loads(v)
                 except json.JSONDecodeError:
                     pass
+        check_kinds(row, f"{path}: row {n}", f"row {n}", first)
     return datasets.Dataset.from_list(rows)
 
 
@@ -266,11 +312,77 @@ def label_names_for(task: Task | None, ds: Any, fields: dict[str, str]) -> tuple
     return None
 
 
+# What each role's values must be: (description, test on one value). None passes where allowed.
+def _strings(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _tags(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, (int, str)) and not isinstance(x, bool)
+                                       for x in v)
+
+
+def _answers(v: Any) -> bool:
+    return isinstance(v, dict) and _strings(v.get("text")) and isinstance(
+        v.get("answer_start"), list) and all(
+        isinstance(x, int) and not isinstance(x, bool) for x in v["answer_start"])
+
+
+ROLE_TYPES: dict[str, tuple[str, Any, bool]] = {  # role -> (what, test, null allowed)
+    "sentence1": ("a string", lambda v: isinstance(v, str), False),
+    "sentence2": ("a string", lambda v: isinstance(v, str), True),
+    "source": ("a string", lambda v: isinstance(v, str), False),
+    "target": ("a string", lambda v: isinstance(v, str), True),
+    "context": ("a string", lambda v: isinstance(v, str), False),
+    "question": ("a string", lambda v: isinstance(v, str), False),
+    "tokens": ("a list of strings", _strings, False),
+    "tags": ("a list of integers or tag strings", _tags, False),
+    "answers": ("{answer_start: [integers], text: [strings]}", _answers, False),
+}
+SCAN = 1000  # rows checked per column (Arrow columns have one type; this finds stray nulls too)
+
+
+def check_types(ds: Any, fields: dict[str, str], source: str, fmt: str) -> None:
+    """Wrong column types are input errors naming the column and the first bad row or line.
+
+    Arrow gives a column one type, so a few rows decide it; a column ``datasets`` could only
+    store as JSON (mixed types) is scanned whole.
+    """
+    import datasets
+
+    for role, col in fields.items():
+        if role not in ROLE_TYPES:
+            continue
+        what, ok, nullable = ROLE_TYPES[role]
+        mixed = isinstance(ds.features[col], datasets.Json)
+        n = len(ds) if mixed else min(len(ds), SCAN)
+        for i, value in enumerate(ds.select_columns([col])[:n][col]):
+            if (value is None and nullable) or (value is not None and ok(value)):
+                continue
+            got = "null" if value is None else type(value).__name__
+            raise InputError(f"{_where(source, fmt, i)}: column {col!r} must be {what}, "
+                             f"got {got} ({str(value)[:40]!r})")
+
+
+def _where(source: str, fmt: str, row: int) -> str:
+    """"file:line" for JSONL (blank lines skipped as the reader does), else "file: row N"."""
+    path = Path(source)
+    if fmt == "jsonl" and path.is_file():
+        with path.open("rb") as fh:
+            seen = -1
+            for n, raw in enumerate(fh, 1):
+                seen += bool(raw.strip())
+                if seen == row:
+                    return f"{path}:{n}"
+    return f"{source}: row {row + 1}"
+
+
 def _make_split(task: Task | None, ds: Any, lang: str, source: str, rel: str, fmt: str,
                 manifest: dict | None) -> Split:
     cols = list(ds.column_names)
     family = task.family if task else infer_family(cols, source)
     fields = map_fields(family, cols, source)
+    check_types(ds, fields, source, fmt)
     return Split(task, family, lang, ds, fields, label_names_for(task, ds, fields), source, rel,
                  fmt, manifest)
 
@@ -357,6 +469,20 @@ def load_sample(task: Task | None, langs: Sequence[str] | None) -> list[Split]:
     return splits
 
 
+@contextmanager
+def _quiet_hub() -> Iterator[None]:
+    """Silence the hub's warnings (retries, redirects) so that an error stays one line."""
+    loggers = [logging.getLogger(n) for n in ("huggingface_hub", "datasets", "fsspec")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
 def load_hub(task: Task, langs: Sequence[str] | None, split: str | None) -> list[Split]:
     """google/xtreme from the Hugging Face hub (network; a clear error offline)."""
     import datasets
@@ -367,7 +493,8 @@ def load_hub(task: Task, langs: Sequence[str] | None, split: str | None) -> list
         config = task.hub_config(lang)
         name = split or task.split
         try:
-            ds = datasets.load_dataset(HUB_DATASET, config, split=name)
+            with _quiet_hub():  # offline, huggingface_hub logs every retry on stderr
+                ds = datasets.load_dataset(HUB_DATASET, config, split=name)
         except Exception as exc:
             raise InputError(
                 f"cannot load {HUB_DATASET} config {config!r} split {name!r} from the Hugging Face "

@@ -66,6 +66,8 @@ def test_bad_names_and_args():
         check("en", {"augmenter": "ContextualWordEmbsAug"})
     with pytest.raises(UsageError, match="aug_word_p"):
         check("en", {"augmenter": "KeyboardAug", "args": {"aug_word_p": 0.5}})
+    with pytest.raises(UsageError, match="args must be a mapping"):
+        check("en", {"augmenter": "KeyboardAug", "args": [1, 2]})
     check("en", {"augmenter": "OcrAug", "args": {"aug_char_p": 0.5}})
 
 

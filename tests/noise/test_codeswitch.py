@@ -46,7 +46,7 @@ EXPECTED = [
     ("ar", "الكلب", "dog"),  # article stripped for lookup; replacement is the bare noun
     ("ar", "مدرسة", "school"),
     ("zh", "电脑", "computer"),
-    ("zh", "狗", "dog"),
+    ("zh", "自行车", "bicycle"),
     ("el", "σκύλος", "dog"),
     ("el", "ΣΚΥΛΟΣ", "DOG"),  # upper-case Greek has no accents; lookup ignores them
     ("tr", "köpek", "dog"),
@@ -69,6 +69,26 @@ def test_builtin_covers_eleven_languages_with_200_words():
     for lang in langs:
         lex = lexicons.load("builtin", "auto", lang, "en")
         assert len(lex) >= (350 if lang in ("de", "fr", "es", "ru") else 200), lang
+
+
+def test_single_characters_of_spaceless_languages_need_min_chars_1():
+    # a lone Han character is mostly part of a longer word: 歌手 is "singer", not "songhand"
+    assert outputs("狗", "zh") == {None}
+    assert outputs("狗", "zh", min_chars=1) == {"dog"}
+    assert outputs("电脑", "zh", min_chars=3) == {None}
+    with pytest.raises(UsageError, match="min_chars"):
+        OP.check("zh", {"min_chars": 0})
+
+
+def test_running_chinese_keeps_words_the_lexicon_lacks():
+    from robustx.noise.engine import Plan, corrupt_text
+    from robustx.profiles import parse_profile
+
+    prof = parse_profile({"name": "c", "version": 1, "ops": [{"op": "codeswitch", "rate": 1.0}]},
+                         "t").at(3)
+    plan = Plan(prof, 1, "pair", {"sentence1": "s1", "sentence2": "s2"}, "zh")
+    out, _, _ = corrupt_text("歌手生病了。西红柿和电脑", "zh", plan, "k", "s1")
+    assert out == "歌手生病了。西红柿和computer"
 
 
 def test_case_is_kept():
@@ -307,5 +327,5 @@ def test_property_every_builtin_entry_switches(lang, data):
     lex = lexicons.load("builtin", "auto", lang, "en")
     keys = [k for k in lex.words() if any(" " not in t for t in lex.get(k))]
     key = data.draw(st.sampled_from(keys))
-    out = codeswitch(key, lang, rng(data.draw(st.integers(0, 1000))))
+    out = codeswitch(key, lang, rng(data.draw(st.integers(0, 1000))), min_chars=1)
     assert out is not None and out.casefold() in {t.casefold() for t in lex.get(key)}

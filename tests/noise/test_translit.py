@@ -107,9 +107,41 @@ def test_check_names_supported_languages():
 def test_span_predicates():
     th, zh = span("th", {}), span("zh", {})
     assert span("hi", {}) is None
-    assert th("สวัสดี") and th("ไป")
+    assert th("ขอบคุณ") and th("ไป") and th("ก่อน") and th("นะ") and th("ตัว")
     assert not th("เปิ") and not th("าม") and not th("สวั") and not th("abc")
+    # the run may be cut before the rest of its last syllable: ก่อ|น, ดี before a final, ร|ะ
+    assert not th("ก่อ") and not th("สวัสดี") and not th("เลยเปียกร")
     assert zh("你好") and not zh("你好世界你好") and not zh("你a")
+
+
+@pytest.mark.parametrize(("word", "want"), [
+    ("หลวง", "luang"),      # ห leads a sonorant before the vowel ua
+    ("เพราะ", "phro"),      # เ-าะ
+    ("ตรง", "trong"),       # cluster with inherent o
+    ("ครั้ง", "khrang"),    # cluster under a tone mark
+    ("มาช้า", "macha"),     # a consonant under a tone mark opens a syllable, never closes one
+    ("ตัว", "tua"),
+    ("ขวด", "khuat"),
+])
+def test_thai_syllable_shapes(word, want):
+    assert rom(word, "th") == want
+
+
+def test_thai_fragments_are_left_alone():
+    assert rom("ตั", "th") is None   # ั without its final
+    assert rom("ก", "th") is None    # a lone consonant cut out of a word
+    assert rom("าม", "th") is None   # starts with a trailing vowel
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("ช่องขายตั๋วจะปิดก่อนรอบนำชม", "chongkhaituachapitkonropnamchom"),
+    ("เขาทำงานที่ธนาคาร", "khaothamnganthitnakhan"),
+])
+def test_thai_running_text_is_cut_between_syllables(text, want):
+    from robustx.noise.engine import corrupt_text
+
+    out, _, _ = corrupt_text(text, "th", _plan("pair", {"sentence1": "s"}, "th"), "k", "s")
+    assert out == want
 
 
 def test_registered():

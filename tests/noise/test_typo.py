@@ -337,3 +337,62 @@ def test_generator_reproduces_shipped_layouts(tmp_path):
     for path in tmp_path.glob("*.json"):
         assert path.read_text(encoding="utf-8") == (shipped / path.name).read_text(
             encoding="utf-8"), path.name
+
+
+# ---------------------------------------------------------------- Chinese: pinyin IME
+
+
+def test_ime_homophone_expected():
+    from anyascii import anyascii
+
+    out = run("ime_homophone", "在", "zh")
+    assert out != "在" and anyascii(out).lower() == "zai" and out in "栽哉灾宰载再"
+    word = "电影院"
+    out = run("ime_homophone", word, "zh", seed=3)
+    diff = [(a, b) for a, b in zip(word, out, strict=True) if a != b]
+    assert len(diff) == 1 and anyascii(diff[0][0]).lower() == anyascii(diff[0][1]).lower()
+    assert run("ime_homophone", "ABC", "zh") is None  # nothing typed through the IME
+    assert run("ime_homophone", "𠀀", "zh") is None  # no common homophone
+
+
+def test_ime_homophones_are_common_characters_of_the_same_reading():
+    table = typo._homophones()
+    assert sum(map(len, table.values())) == 3755  # GB2312 level 1
+    assert set(typo.homophones("的")) == {"德", "得", "地"}
+    assert typo.homophones("a") == ()
+
+
+def test_ime_homophone_serves_chinese_only():
+    OPS.get("ime_homophone").check("zh", {})
+    with pytest.raises(ResourceError, match="pinyin input method"):
+        OPS.get("ime_homophone").check("ja", {})
+
+
+@settings(max_examples=200, deadline=None)
+@given(WORD, st.integers(0, 2**32 - 1))
+def test_ime_homophone_property(word, seed):
+    out = run("ime_homophone", word, "zh", seed)
+    assert out is None or (len(out) == len(word) and sum(a != b for a, b in zip(word, out)) == 1)
+    assert run("ime_homophone", word, "zh", seed) == out
+
+
+def test_typo_profile_changes_chinese_at_its_nominal_rate():
+    """zh units are characters: repeat and ime_homophone apply to every common character (kbd
+    and the other key ops offer nothing), so the changed share matches their combined rate."""
+    from robustx.noise.engine import Plan, check_languages, corrupt_example
+    from robustx.profiles import load_profile
+
+    prof = load_profile("typo").at(5)
+    disabled = check_languages(prof, ["zh"])
+    assert not disabled
+    rates = {s.op: s.rate for s in prof.steps}
+    nominal = 1 - (1 - rates["repeat"]) * (1 - rates["ime_homophone"])
+    plan = Plan(prof, 12345, "pair", {"sentence1": "s1", "sentence2": "s2"}, "zh", None, None,
+                disabled)
+    words = changed = 0
+    for i in range(150):
+        row = {"s1": "我们在电影院看了一部新电影然后去饭店吃晚饭大家都很高兴", "s2": str(i)}
+        _, _, st_, _ = corrupt_example(row, plan)
+        words += st_.words
+        changed += st_.changed
+    assert abs(changed / words - nominal) < 0.03, (changed / words, nominal)

@@ -47,6 +47,17 @@ def test_homoglyph_n_and_none():
     assert homoglyph("!!", "en", rng()) is None
 
 
+@pytest.mark.parametrize("n", [0, -3, 1.5, True, "2"])
+def test_n_must_be_a_positive_integer(n):
+    from robustx.errors import UsageError
+    from robustx.noise.base import OPS
+
+    for name in ("homoglyph", "zero_width"):
+        with pytest.raises(UsageError, match="'n' must be a positive integer"):
+            OPS.get(name).check("en", {"n": n})
+    OPS.get("homoglyph").check("en", {"n": 3})
+
+
 def test_zero_width_characters_are_not_whitespace():
     for ch in ZERO_WIDTH:
         assert not ch.isspace()
