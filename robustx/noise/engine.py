@@ -63,6 +63,7 @@ class Plan:
     def schedule(self, lang: str) -> Schedule:
         """The steps that run for ``lang`` and how to draw them, resolved once per language."""
         if lang not in self._schedules:
+            load_all_ops()
             self._schedules[lang] = _schedule(lang, tuple(
                 ActiveStep(i, OPS.get(s.op), s.rate, s.kwargs, s.params)
                 for i, s in enumerate(self.profile.steps)

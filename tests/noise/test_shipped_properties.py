@@ -88,4 +88,4 @@ def test_another_seed_gives_other_output(name, lang, text):
     ps = plans(name, "pair", {"sentence1": "s1", "sentence2": "s2"}, lang, 1)
     row = {"s1": text, "s2": None}
     a, b = (corrupt_example(row, p)[0]["s1"] for p in ps)
-    assert a != text and b != text and a != b
+    assert a != b  # one of them may be the clean text: a word rate can miss a short sentence

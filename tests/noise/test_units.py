@@ -75,7 +75,7 @@ def _reference_units(token):
             run = ""
         else:
             run += cl
-    return out + [run] if run else out
+    return [*out, run] if run else out
 
 
 spaceless_text = st.text(alphabet=st.sampled_from(
