@@ -54,26 +54,31 @@ def clusters(word: str) -> list[str]:
 
 
 @cache
-def _attach_class() -> str:
-    """Regex class of what joins the preceding character: every combining mark (category M,
-    all of which live in planes 0, 1 and 14), ZWNJ/ZWJ and Thai/Lao SARA AM."""
-    marks, start, prev = [], None, None
-    for cp in itertools.chain(range(0x20000), range(0xE0000, 0xE1000)):
-        if unicodedata.category(chr(cp))[0] == "M":
+def _attach_pattern() -> str:
+    """Regex for one character that joins the preceding one: a combining mark (category M; all
+    of them live in planes 0, 1 and 14), ZWNJ/ZWJ or Thai/Lao SARA AM.
+
+    Marks of the BMP form one class, which the regex engine turns into a bitmap; the few
+    supplementary ones sit behind a cheap look-ahead so ordinary characters never scan them.
+    """
+    bmp, supp, start, prev = [], [], None, None
+    for cp in itertools.chain(range(0x20000), range(0xE0000, 0xE1000), [-1]):
+        if cp >= 0 and unicodedata.category(chr(cp))[0] == "M":
             if start is None:
                 start = cp
             prev = cp
         elif start is not None:
-            marks.append(f"\\U{start:08x}-\\U{prev:08x}")
+            (bmp if prev < 0x10000 else supp).append(f"\\U{start:08x}-\\U{prev:08x}")
             start = None
-    return "".join(marks) + "".join(f"\\U{ord(c):08x}" for c in _ATTACH)
+    bmp += [f"\\U{ord(c):08x}" for c in _ATTACH]
+    return f"[{''.join(bmp)}]|(?=[\\U00010000-\\U0010ffff])[{''.join(supp)}]"
 
 
 @cache
 def _spaceless_unit() -> re.Pattern[str]:
     """A unit of a spaceless language: one character of a spaceless script with its marks, or a
     run of other characters (a Latin word, a number) with theirs."""
-    tail = f"(?:[{_attach_class()}]|(?<=\u200d).)*"  # a cluster's marks; anything after ZWJ
+    tail = f"(?:{_attach_pattern()}|(?<=\u200d).)*"  # a cluster's marks; anything after ZWJ
     return re.compile(f"(?s){_SPACELESS_CLASS}{tail}|(?:[^{_SPACELESS_CLASS[1:]}{tail})+")
 
 
