@@ -54,17 +54,13 @@ def timed(fn, *args):
 
 
 def run_robustx_engine(rows, profile):
-    from robustx.noise.engine import Plan, corrupt_example
+    """The engine alone, as ``robustx corrupt`` drives it (steps a language cannot use are off)."""
+    from robustx.noise.engine import Plan, check_languages, corrupt_example
 
     fields = {"sentence1": "sentence1", "sentence2": "sentence2", "label": "gold_label"}
-    plans = {}
-    out = []
-    for r in rows:
-        lang = r["language"]
-        plan = plans.get(lang) or plans.setdefault(
-            lang, Plan(profile, 12345, "pair", fields, lang, "language", None))
-        out.append(corrupt_example(r, plan)[0])
-    return out
+    disabled = check_languages(profile, sorted({r["language"] for r in rows}))
+    plan = Plan(profile, 12345, "pair", fields, "mixed", "language", None, disabled)
+    return [corrupt_example(r, plan)[0] for r in rows]
 
 
 def run_nlpaug(rows, rate):

@@ -260,10 +260,12 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
                     word = apply(step, word)
                 cores[idx] = word
     else:  # step by step: characters of spaceless scripts may be grouped differently per op
-        grouped: dict[Callable[[str], bool], list[range]] = {}  # valid until a core changes
+        # Groups per predicate, kept while only that predicate's op rewrites words: a rewritten
+        # run stays one word for the next op (kbd, then swap in the same Thai word).
+        grouped: dict[Callable[[str], bool], list[range]] = {}
         bare: list[bool] = []  # unit k is one character of a spaceless script, no punctuation
         for step in sched.steps:
-            groups = None
+            groups = pred = None
             if grouping and step.op.span is not None:
                 pred = _span_predicate(step.op.name, lang, step.params)
                 if pred is not None:
@@ -287,7 +289,8 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
                     for k in g[1:]:
                         cores[k] = ""
                         merged.add(k)
-                    grouped.clear()
+                    for other in [q for q in grouped if q is not pred]:
+                        del grouped[other]
     new = list(units)
     for k, c in cores.items():
         pre, old, post = split[k]
