@@ -167,15 +167,13 @@ class SquadWriter:
         """Move to the next question slot, writing out every article that is complete."""
         while self.a < len(self.articles):
             article = self.articles[self.a]
-            paras = article.get("paragraphs") if isinstance(article, dict) else None
-            paras = paras if paras is not None else []
+            paras = article.get("paragraphs") or []
             while self.p < len(paras):
                 para = paras[self.p]
-                qas = para.get("qas") if para.get("context", "") is None else None
-                if qas and self.q < len(qas):
-                    return
-                if not qas:  # no question: as it was
+                if para.get("context", "") is not None:  # no question, so no row: as it was
                     self.paras.append(para)
+                elif self.q < len(para["qas"]):
+                    return
                 self.p, self.q = self.p + 1, 0
             self._write(article if "paragraphs" not in article
                         else dict(article, paragraphs=self.paras))

@@ -37,8 +37,14 @@ def write_squad(doc: dict, rows: list[dict]) -> str:
 
 
 def test_rows_go_back_into_the_nesting_with_every_key_in_order():
-    rows, _ = squad_rows(DOC, "doc.json")
+    rows, layout = squad_rows(DOC, "doc.json")
     noisy = [dict(r, context=r["context"].upper(), question=r["question"] + "!") for r in rows]
+    before = json.dumps(layout)
+    w = SquadWriter(io.StringIO(), layout, "doc.json")
+    for r in noisy:
+        w.add(r)
+    w.close()
+    assert json.dumps(layout) == before  # a split's layout serves again (compare: N profiles)
     out = json.loads(write_squad(DOC, noisy))
     assert list(out) == ["version", "data", "tail"] and out["tail"] == {"z": [1]}
     a, b, c = out["data"]
