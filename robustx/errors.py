@@ -37,3 +37,9 @@ class GateFailed(RobustxError):
     """A gate threshold was not met (exit code 1)."""
 
     exit_code = 1
+
+
+class InternalError(RobustxError):
+    """A broken invariant of robustx itself, never of the input (exit code 3)."""
+
+    exit_code = 3

@@ -117,6 +117,8 @@ def write(path, text):
     ("json_rows", [], "de.json: object 2: field 'sentence1' is a list"),
     (None, ["--out", "/proc/robustx-out"], "cannot write the output folder /proc/robustx-out"),
     (None, ["--input", "/dev/null/x.jsonl"], "no such file"),
+    ("reserved", [], "column name '__rx_para' is reserved"),
+    ("squad_no_id", [], "de.json: data[0].paragraphs[0].qas[1]: missing 'id'"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys, setup, args, message):
     argv = ["corrupt", "--out", str(tmp_path / "out"), "--quiet"]
@@ -156,6 +158,14 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys, setup, args, message)
     elif setup == "json_rows":
         argv += ["--input", write(tmp_path / "de.json", '[{"sentence1": "a", "sentence2": "b"}, '
                                   '{"sentence1": ["a"], "sentence2": "b"}]')]
+    elif setup == "reserved":
+        argv += ["--input", write(tmp_path / "de.jsonl", '{"sentence1": "a", "sentence2": "b", '
+                                  '"gold_label": "x", "__rx_para": "p"}\n')]
+    elif setup == "squad_no_id":
+        qa = {"id": "1", "question": "q", "answers": [{"answer_start": 0, "text": "a"}]}
+        doc = {"data": [{"paragraphs": [{"context": "a b", "qas": [qa, dict(qa, id=None)]}]}]}
+        del doc["data"][0]["paragraphs"][0]["qas"][1]["id"]
+        argv += ["--input", write(tmp_path / "de.json", json.dumps(doc))]
     code, _, err = run(capsys, *argv, *args)
     assert code == 2, err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
@@ -302,16 +312,108 @@ def test_output_is_a_drop_in_copy_in_the_input_format(tmp_path, capsys, fmt):
     assert noisy.dataset["tokens"] != clean.dataset["tokens"]
 
 
-@pytest.mark.xfail(strict=True, reason="pipeline.Writer writes SQuAD-style JSON input back as a "
-                   "flat array of rows, not in the input's {'data': [...]} schema")
+FR_PARIS = "Paris est la capitale de la France et sa plus grande ville"
+FR_LYON = "Lyon se trouve au confluent du Rhône et de la Saône, au nord de Marseille."
+FR_PORT = "Marseille est un grand port sur la mer Méditerranée."
+
+
+def squad_doc():
+    """XQuAD-style: two questions on one paragraph (answers at the very start, at the very end,
+    inside a word), an article with an extra key at every level, and a paragraph one of whose
+    answers does not match its context (kept as it was, both its questions counted invalid)."""
+    return {"version": "1.1", "data": [
+        {"title": "Paris", "paragraphs": [{"context": FR_PARIS, "qas": [
+            {"id": "p1", "question": "Quelle est la capitale de la France ?",
+             "answers": [{"answer_start": 0, "text": "Paris"}]},
+            {"id": "p2", "question": "Laquelle est la plus grande ville du pays ?",
+             "answers": [{"answer_start": 46, "text": "grande ville"},
+                         {"answer_start": 15, "text": "pital"}]}]}]},
+        {"title": "Lyon", "wiki_id": 42, "paragraphs": [
+            {"context": FR_LYON, "origin": {"src": "wiki", "rev": [1, 2]}, "qas": [
+                {"id": "l1", "question": "Où se trouve la ville de Lyon ?", "is_impossible": False,
+                 "answers": [{"answer_start": 18, "text": "confluent du Rhône et de la Saône",
+                              "answer_id": 7}]}]},
+            {"context": FR_PORT, "qas": [
+                {"id": "m1", "question": "Qu'est-ce que Marseille ?",
+                 "answers": [{"answer_start": 17, "text": "grand port"}]},
+                {"id": "m2", "question": "Sur quelle mer ?",
+                 "answers": [{"answer_start": 3, "text": "mer Méditerranée"}]}]}]}],
+        "source": "robustx tests"}
+
+
 def test_squad_json_output_keeps_the_squad_schema(tmp_path, capsys):
-    doc = {"version": "1.1", "data": [{"title": "t", "paragraphs": [{
-        "context": "Paris est en France.",
-        "qas": [{"id": "a1", "question": "Où ?",
-                 "answers": [{"answer_start": 13, "text": "France"}]}]}]}]}
-    path = write(tmp_path / "xquad.fr.json", json.dumps(doc))
-    code, _, err = run(capsys, "corrupt", "--profile", "typo", "--input", path,
-                       "--out", str(tmp_path / "o"), "--quiet")
+    doc = squad_doc()
+    assert FR_PARIS[46:] == "grande ville" and FR_LYON[18:51] == "confluent du Rhône et de la Saône"
+    path = write(tmp_path / "xquad.fr.json", json.dumps(doc, ensure_ascii=False, indent=1))
+    args = ["corrupt", "--profile", "typo", "--severity", "5", "--input", path, "--quiet"]
+    code, _, err = run(capsys, *args, "--out", str(tmp_path / "o"))
     assert code == 0, err
-    noisy = json.loads((tmp_path / "o" / "xquad.fr.json").read_text())
-    assert isinstance(noisy, dict) and "data" in noisy
+    text = (tmp_path / "o" / "xquad.fr.json").read_text(encoding="utf-8")
+    assert "__rx_" not in text
+    noisy = json.loads(text)
+    assert list(noisy) == ["version", "data", "source"]
+    assert (noisy["version"], noisy["source"]) == ("1.1", "robustx tests")
+    assert len(noisy["data"]) == len(doc["data"])
+    for ca, na in zip(doc["data"], noisy["data"]):
+        assert list(na) == list(ca) and {k: v for k, v in na.items() if k != "paragraphs"} == \
+            {k: v for k, v in ca.items() if k != "paragraphs"}
+        assert len(na["paragraphs"]) == len(ca["paragraphs"])
+        for cp, np_ in zip(ca["paragraphs"], na["paragraphs"]):
+            assert list(np_) == list(cp) and [q["id"] for q in np_["qas"]] == \
+                [q["id"] for q in cp["qas"]]
+            assert {k: v for k, v in np_.items() if k not in ("context", "qas")} == \
+                {k: v for k, v in cp.items() if k not in ("context", "qas")}
+            for cq, nq in zip(cp["qas"], np_["qas"]):
+                assert list(nq) == list(cq) and len(nq["answers"]) == len(cq["answers"])
+                assert {k: v for k, v in nq.items() if k not in ("question", "answers")} == \
+                    {k: v for k, v in cq.items() if k not in ("question", "answers")}
+                for c_ans, n_ans in zip(cq["answers"], nq["answers"]):
+                    assert list(n_ans) == list(c_ans) and n_ans.get("answer_id") == \
+                        c_ans.get("answer_id")
+                    s, t = n_ans["answer_start"], n_ans["text"]
+                    if cp["context"] != FR_PORT:  # planted: does not match, kept as it was
+                        assert t and np_["context"][s:s + len(t)] == t
+    paris, lyon, port = (p for a in noisy["data"] for p in a["paragraphs"])
+    # one noisy context per paragraph, shared by its questions; the answers moved with it
+    assert paris["context"] != FR_PARIS and lyon["context"] != FR_LYON
+    assert paris["qas"][0]["answers"][0]["answer_start"] == 0
+    end = paris["qas"][1]["answers"][0]
+    assert end["answer_start"] + len(end["text"]) == len(paris["context"])
+    assert any(q["question"] != c["question"] for q, c in
+               zip(paris["qas"], doc["data"][0]["paragraphs"][0]["qas"]))
+    # the paragraph with an answer that does not match is kept whole, not half-corrupted
+    assert port == doc["data"][1]["paragraphs"][1]
+    m = json.loads((tmp_path / "o" / "manifest.json").read_text())
+    (f,) = m["files"]
+    assert (f["file"], f["format"], f["examples"], f["invalid_examples"]) == \
+        ("xquad.fr.json", "json", 5, 2)
+    assert m["invalid_examples"] == 2
+    assert (m["intensity"]["fr"]["examples"], m["intensity"]["fr"]["invalid_examples"]) == (5, 2)
+    # byte-identical with worker processes; the output reads back as the same questions
+    assert run(capsys, *args, "--out", str(tmp_path / "o2"), "--num-proc", "2")[0] == 0
+    assert (tmp_path / "o2" / "xquad.fr.json").read_bytes() == text.encode("utf-8")
+    from robustx.tasks.loaders import load_splits
+
+    (again,) = load_splits(None, data=tmp_path / "o" / "xquad.fr.json")
+    assert again.dataset["id"] == ["p1", "p2", "l1", "m1", "m2"]
+    assert again.dataset["context"][:2] == [paris["context"]] * 2
+
+
+def test_squad_json_internal_error_when_a_paragraph_gets_two_contexts(tmp_path, capsys,
+                                                                      monkeypatch):
+    from robustx.noise import pipeline
+
+    real = pipeline.corrupt_example
+
+    def broken(row, plan):  # as if the questions of a paragraph were corrupted apart
+        out, lang, st, valid = real(row, plan)
+        return dict(out, context=out["context"] + row["id"]), lang, st, valid
+
+    monkeypatch.setattr(pipeline, "corrupt_example", broken)
+    path = write(tmp_path / "xquad.fr.json", json.dumps(squad_doc()))
+    code, _, err = run(capsys, "corrupt", "--profile", "typo", "--input", path, "--quiet",
+                       "--out", str(tmp_path / "o"))
+    assert code == 3 and err.count("\n") == 1 and "internal error" in err, err
+    assert "data[0].paragraphs[0]" in err and "different noisy contexts" in err
+    assert not (tmp_path / "o").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".o.tmp")]

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from ..profiles import Profile
 from ..tasks import PAIR, QA, RETRIEVAL, TAGGING
+from ..tasks.loaders import PARA_ANSWERS, PARA_KEY
 from .base import OPS, Op, load_all_ops
 from .rng import Rng, key64, mix
 from .units import SPACELESS_LANGS, count_words, is_spaceless_unit, pieces, split_core
@@ -401,16 +402,29 @@ def corrupt_example(row: dict[str, Any], plan: Plan) -> tuple[dict[str, Any], st
         return out, lang, total, True
     if plan.family == QA:
         ctx, answers = row[f["context"]], row[f["answers"]]
+        # A question of a SQuAD-style document shares its paragraph's context with the other
+        # questions of the paragraph: the context is then corrupted from the paragraph alone
+        # (its key, every answer of the paragraph as cuts and as validity test), so that each of
+        # its questions gets the same noisy context, or all are kept unchanged together.
+        spans, ctx_key = row.get(PARA_ANSWERS), row.get(PARA_KEY)
+        if spans is None or ctx_key is None:
+            spans, ctx_key = answers, key
         if not isinstance(ctx, str) or not isinstance(answers, dict) or \
-                not _answers_valid(ctx, answers):
+                not _answers_valid(ctx, answers) or (spans is not answers and not (
+                    isinstance(spans, dict) and _answers_valid(ctx, spans))):
             return out, lang, total, False
-        starts, texts = answers["answer_start"], answers["text"]
-        cuts = sorted({c for s, t in zip(starts, texts) for c in (s, s + len(t))})
-        new_ctx, remap, st = corrupt_text(ctx, lang, plan, key, "context", cuts)
-        new_starts = [remap(s) for s in starts]
-        new_texts = [new_ctx[remap(s):remap(s + len(t))] for s, t in zip(starts, texts)]
-        new_answers = dict(answers, answer_start=new_starts, text=new_texts)
-        if not _answers_valid(new_ctx, new_answers):
+        cuts = sorted({c for s, t in zip(spans["answer_start"], spans["text"])
+                       for c in (s, s + len(t))})
+        new_ctx, remap, st = corrupt_text(ctx, lang, plan, ctx_key, "context", cuts)
+
+        def moved(a: dict) -> dict:  # answers relocated into the noisy context
+            return dict(a, answer_start=[remap(s) for s in a["answer_start"]],
+                        text=[new_ctx[remap(s):remap(s + len(t))]
+                              for s, t in zip(a["answer_start"], a["text"])])
+
+        new_answers = moved(answers)
+        if not _answers_valid(new_ctx, new_answers) or (
+                spans is not answers and not _answers_valid(new_ctx, moved(spans))):
             return dict(row), lang, Stats(unavailable=[0] * len(plan.profile.steps)), False
         total.add(st)
         q, _, st = corrupt_text(str(row[f["question"]]), lang, plan, key, "question")

@@ -6,6 +6,7 @@ Every split keeps its columns exactly as read so that a corrupted copy is a drop
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -44,6 +45,13 @@ ROLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 OPTIONAL_ROLES = {"id", "label", "target"}
 LANG_COLUMNS = ("language", "lang")
 
+# Hidden columns: what the flattener of a SQuAD-style document adds to each question's row so
+# that every question of a paragraph gets the same noisy context. The engine reads them, the
+# writer drops them (they are never written), evaluation ignores them; no input may have them.
+HIDDEN_PREFIX = "__rx_"
+PARA_KEY = "__rx_para"  # stable key of the question's paragraph (its context and question ids)
+PARA_ANSWERS = "__rx_para_answers"  # every answer of every question of the paragraph
+
 
 @dataclass
 class Split:
@@ -59,6 +67,9 @@ class Split:
     relpath: str
     fmt: str
     manifest: dict | None = field(default=None, repr=False)
+    # SQuAD-style JSON: the document without the parts the rows carry (see :func:`squad_rows`),
+    # so that the writer can put the noisy rows back into the input's nesting.
+    layout: dict | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -184,6 +195,11 @@ def validate_jsonl(path: Path) -> int:
 
 def read_file(path: Path) -> Any:
     """A local data file as a ``datasets.Dataset`` (Arrow-backed, memory-mapped)."""
+    return _read(path)[0]
+
+
+def _read(path: Path) -> tuple[Any, dict | None]:
+    """``(dataset, layout)``; the layout of a SQuAD-style JSON document, else None."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"{path}: unsupported file type (use {', '.join(FORMATS)})")
@@ -195,11 +211,12 @@ def read_file(path: Path) -> Any:
 
     datasets.disable_progress_bars()
     datasets.logging.set_verbosity_error()
+    layout = None
     try:
         if fmt == "jsonl":
             ds = datasets.Dataset.from_json(str(path))
         elif fmt == "json":
-            ds = _read_json(path, datasets)
+            ds, layout = _read_json(path, datasets)
         elif fmt == "parquet":
             ds = datasets.Dataset.from_parquet(str(path))
         else:
@@ -210,38 +227,97 @@ def read_file(path: Path) -> Any:
         raise InputError(f"{path}: cannot read {fmt} ({type(exc).__name__}: {exc})") from None
     if len(ds) == 0:
         raise InputError(f"{path}: no examples")
-    return ds
+    return ds, layout
 
 
-def _read_json(path: Path, datasets: Any) -> Any:
-    """A JSON array of objects, or SQuAD-style {"data": [...]} for QA."""
+def _read_json(path: Path, datasets: Any) -> tuple[Any, dict | None]:
+    """A JSON array of objects, or SQuAD-style {"data": [...]} for QA (with its layout)."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: malformed JSON ({exc.msg})") from None
+    layout = None
     if isinstance(doc, dict) and isinstance(doc.get("data"), list):
-        doc = list(_flatten_squad(doc["data"]))
+        doc, layout = squad_rows(doc, str(path))
     if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
         raise InputError(f"{path}: expected a JSON array of objects or SQuAD-style {{'data': ...}}")
     first: dict[str, tuple[str, str]] = {}
     for n, row in enumerate(doc, 1):
         check_kinds(row, f"{path}: object {n}", f"object {n}", first)
-    return datasets.Dataset.from_list(doc)
+    return datasets.Dataset.from_list(doc), layout
 
 
-def _flatten_squad(data: list) -> Any:
-    for article in data:
-        for para in article.get("paragraphs", []):
-            for qa in para.get("qas", []):
-                yield {
-                    "id": str(qa["id"]),
-                    "context": para["context"],
-                    "question": qa["question"],
-                    "answers": {
-                        "answer_start": [a["answer_start"] for a in qa.get("answers", [])],
-                        "text": [a["text"] for a in qa.get("answers", [])],
-                    },
-                }
+def _need(obj: Any, key: str, kind: type | tuple[type, ...], what: str, where: str,
+          default: Any = ...) -> Any:
+    """``obj[key]`` when it has the JSON type a SQuAD document needs there, else an InputError
+    that names the place (``data[0].paragraphs[2].qas[1].id``)."""
+    if default is not ... and key not in obj:
+        return default
+    if key not in obj:
+        raise InputError(f"{where}: missing {key!r}")
+    value = obj[key]
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise InputError(f"{where}.{key}: must be {what}, got {_kind(value)}")
+    return value
+
+
+def squad_rows(doc: dict, source: str) -> tuple[list[dict], dict]:
+    """A SQuAD-style document (XQuAD, MLQA, TyDiQA-GoldP) -> (one row per question, layout).
+
+    Rows have the google/xtreme QA columns plus the hidden :data:`PARA_KEY` and
+    :data:`PARA_ANSWERS`. The layout is the document with every context that has questions,
+    every question and every answer's ``answer_start``/``text`` set to None (the rows carry them,
+    in document order); everything else is kept as it was, key order included.
+    """
+    rows: list[dict] = []
+    articles = []
+    for i, article in enumerate(doc["data"]):
+        at = f"{source}: data[{i}]"
+        if not isinstance(article, dict):
+            raise InputError(f"{at}: must be an object, got {_kind(article)}")
+        paras = _need(article, "paragraphs", list, "a list", at, None)
+        if paras is None:
+            articles.append(article)
+            continue
+        skel_paras = []
+        for j, para in enumerate(paras):
+            pat = f"{at}.paragraphs[{j}]"
+            if not isinstance(para, dict):
+                raise InputError(f"{pat}: must be an object, got {_kind(para)}")
+            context = _need(para, "context", str, "a string", pat)
+            qas = _need(para, "qas", list, "a list", pat, None)
+            if not qas:
+                skel_paras.append(para)  # no question: no row, written back as it was
+                continue
+            para_rows, skel_qas = [], []
+            for k, qa in enumerate(qas):
+                qat = f"{pat}.qas[{k}]"
+                if not isinstance(qa, dict):
+                    raise InputError(f"{qat}: must be an object, got {_kind(qa)}")
+                qid = _need(qa, "id", (str, int), "a string or an integer", qat)
+                question = _need(qa, "question", str, "a string", qat)
+                answers = _need(qa, "answers", list, "a list", qat, [])
+                starts, texts, skel_answers = [], [], []
+                for m, a in enumerate(answers):
+                    aat = f"{qat}.answers[{m}]"
+                    if not isinstance(a, dict):
+                        raise InputError(f"{aat}: must be an object, got {_kind(a)}")
+                    starts.append(_need(a, "answer_start", int, "an integer", aat))
+                    texts.append(_need(a, "text", str, "a string", aat))
+                    skel_answers.append(dict(a, answer_start=None, text=None))
+                para_rows.append({"id": str(qid), "context": context, "question": question,
+                                  "answers": {"answer_start": starts, "text": texts}})
+                skel_qas.append(dict(qa, question=None, **(
+                    {"answers": skel_answers} if "answers" in qa else {})))
+            blob = json.dumps([context, sorted(r["id"] for r in para_rows)], ensure_ascii=False)
+            key = "p:" + hashlib.blake2b(blob.encode("utf-8", "surrogatepass"),
+                                         digest_size=16).hexdigest()
+            spans = {"answer_start": [s for r in para_rows for s in r["answers"]["answer_start"]],
+                     "text": [t for r in para_rows for t in r["answers"]["text"]]}
+            rows += [dict(r, **{PARA_KEY: key, PARA_ANSWERS: spans}) for r in para_rows]
+            skel_paras.append(dict(para, context=None, qas=skel_qas))
+        articles.append(dict(article, paragraphs=skel_paras))
+    return rows, dict(doc, data=articles)
 
 
 def _read_csv(path: Path, fmt: str, datasets: Any) -> Any:
@@ -378,13 +454,17 @@ def _where(source: str, fmt: str, row: int) -> str:
 
 
 def _make_split(task: Task | None, ds: Any, lang: str, source: str, rel: str, fmt: str,
-                manifest: dict | None) -> Split:
+                manifest: dict | None, layout: dict | None = None) -> Split:
     cols = list(ds.column_names)
+    reserved = [c for c in cols if c.startswith(HIDDEN_PREFIX)]
+    if reserved and layout is None:
+        raise InputError(f"{source}: column name {reserved[0]!r} is reserved "
+                         f"(names starting with {HIDDEN_PREFIX!r} are robustx's own)")
     family = task.family if task else infer_family(cols, source)
     fields = map_fields(family, cols, source)
     check_types(ds, fields, source, fmt)
     return Split(task, family, lang, ds, fields, label_names_for(task, ds, fields), source, rel,
-                 fmt, manifest)
+                 fmt, manifest, layout)
 
 
 def _file_lang(ds: Any, path: Path, task: Task | None, langs: Sequence[str] | None) -> str:
@@ -431,7 +511,7 @@ def load_local(task: Task | None, langs: Sequence[str] | None, data: Path) -> li
             other = task_from_path(rel)
             if other is not None and other.name != task.name:
                 continue  # a mixed folder: keep only the asked task
-        ds = read_file(path)
+        ds, layout = _read(path)
         lang = _file_lang(ds, path, ftask, langs)
         if langs and lang != "mixed" and lang not in langs:
             continue
@@ -442,7 +522,7 @@ def load_local(task: Task | None, langs: Sequence[str] | None, data: Path) -> li
             if len(ds) == 0:
                 continue
         splits.append(_make_split(ftask, ds, lang, str(path), rel.as_posix(),
-                                  FORMATS[path.suffix.lower()], manifest))
+                                  FORMATS[path.suffix.lower()], manifest, layout))
     if not splits:
         raise InputError(f"{data}: no data for language(s) {', '.join(langs or [])}")
     return splits

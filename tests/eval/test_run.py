@@ -83,6 +83,43 @@ def test_cache_makes_rescoring_free_and_no_cache_bypasses(tiny_checkpoints, tmp_
         _eval(tiny_checkpoints["tagging"], "panx", data, tmp_path, cache=False)
 
 
+def test_squad_json_scores_like_its_rows_and_its_noisy_copy_reads_back(tiny_checkpoints,
+                                                                        tmp_path):
+    """SQuAD-style JSON goes through the same loader as for ``corrupt``: the hidden columns it
+    adds change neither the predictions nor the data fingerprint (the cache key)."""
+    from robustx import api
+
+    doc = {"version": "1.1", "data": [{"title": "t", "paragraphs": [
+        {"context": QA_ROWS[0]["context"], "qas": [
+            {"id": "q1", "question": QA_ROWS[0]["question"],
+             "answers": [{"answer_start": 46, "text": "1903"}]},
+            {"id": "q1b", "question": "What did Marie Curie win?",
+             "answers": [{"answer_start": 20, "text": "Nobel Prize"}]}]}]},
+        {"paragraphs": [{"context": r["context"], "qas": [
+            {"id": r["id"], "question": r["question"], "answers": [
+                {"answer_start": s, "text": t} for s, t in zip(*r["answers"].values())]}]}
+            for r in QA_ROWS[1:]]}]}
+    assert QA_ROWS[0]["context"][20:31] == "Nobel Prize"
+    rows = [QA_ROWS[0], dict(QA_ROWS[0], id="q1b", question="What did Marie Curie win?",
+                             answers={"answer_start": [20], "text": ["Nobel Prize"]}),
+            *QA_ROWS[1:]]
+    squad = tmp_path / "squad" / "xquad" / "en.json"
+    squad.parent.mkdir(parents=True)
+    squad.write_text(json.dumps(doc), encoding="utf-8")
+    flat = write_jsonl(tmp_path / "flat" / "xquad" / "en.jsonl", rows)
+    a = _eval(tiny_checkpoints["qa"], "xquad", squad, tmp_path, cache=False,
+              return_predictions=True)
+    b = _eval(tiny_checkpoints["qa"], "xquad", flat, tmp_path, cache=False,
+              return_predictions=True)
+    assert a["results"]["en"]["n"] == 4
+    assert a["predictions"]["en"] == b["predictions"]["en"]
+    assert a["results"]["en"]["data"]["fingerprint"] == b["results"]["en"]["data"]["fingerprint"]
+    api.corrupt("typo", tmp_path / "noisy", input=squad, severity=5)
+    c = _eval(tiny_checkpoints["qa"], "xquad", tmp_path / "noisy" / "en.json", tmp_path,
+              cache=False)
+    assert c["results"]["en"]["n"] == 4 and c["data"]["noise_signature"].startswith("typo.")
+
+
 def test_noise_signature_from_manifest(tiny_checkpoints, tmp_path):
     write_jsonl(tmp_path / "noisy" / "xnli" / "de.jsonl", PAIR_ROWS)
     sig = "typo.v1[kbd:0.10]|sev:3|rs:1|data:00000000|v:0.1.0"

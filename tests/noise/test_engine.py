@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from robustx.noise.engine import Plan, corrupt_example, corrupt_text, example_key, stream
 from robustx.profiles import Profile, Step
+from robustx.tasks.loaders import PARA_ANSWERS, PARA_KEY
 
 from . import testops  # noqa: F401  (registers the test ops)
 
@@ -87,6 +88,42 @@ def test_qa_invalid_input_is_flagged_and_kept():
            "answers": {"answer_start": [2], "text": ["def"]}}
     out, _, _, valid = corrupt_example(row, plan(UPPER, "qa", QA_FIELDS))
     assert not valid and out == row
+
+
+def _paragraph_rows(para_answers, *own):
+    ctx = "Paris est la capitale de la France et sa plus grande ville"
+    return [{"id": f"p{i}", "context": ctx, "question": f"Question numéro {i} sur Paris ?",
+             "answers": answers, PARA_KEY: "p:1", PARA_ANSWERS: para_answers}
+            for i, answers in enumerate(own)]
+
+
+def test_qa_questions_of_one_paragraph_share_one_noisy_context():
+    a = {"answer_start": [0], "text": ["Paris"]}
+    b = {"answer_start": [46, 15], "text": ["grande ville", "pital"]}
+    rows = _paragraph_rows({"answer_start": [0, 46, 15], "text": ["Paris", "grande ville",
+                                                                   "pital"]}, a, b)
+    p = plan(GROW, "qa", QA_FIELDS, "fr")
+    outs = [corrupt_example(r, p) for r in rows]
+    assert all(valid for *_, valid in outs)
+    (oa, *_), (ob, *_) = outs
+    assert oa["context"] == ob["context"] != rows[0]["context"]
+    for o in (oa, ob):
+        for s, t in zip(o["answers"]["answer_start"], o["answers"]["text"]):
+            assert t and o["context"][s:s + len(t)] == t
+    # rows without the hidden columns (hub, JSONL) keep their own stream and cuts, as before
+    flat = [corrupt_example({k: v for k, v in r.items() if not k.startswith("__rx_")}, p)[0]
+            for r in rows]
+    assert flat[0]["context"] != flat[1]["context"]
+    assert [o["question"] for o in (oa, ob)] == [f["question"] for f in flat]  # per question
+
+
+def test_qa_paragraph_with_one_bad_answer_is_kept_whole():
+    good = {"answer_start": [0], "text": ["Paris"]}
+    bad = {"answer_start": [3], "text": ["France"]}
+    rows = _paragraph_rows({"answer_start": [0, 3], "text": ["Paris", "France"]}, good, bad)
+    for r in rows:
+        out, _, _, valid = corrupt_example(r, plan(UPPER, "qa", QA_FIELDS, "fr"))
+        assert not valid and out == r
 
 
 def test_tagging_length_mismatch_is_flagged():

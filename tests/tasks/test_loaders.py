@@ -1,10 +1,11 @@
 import json
+import re
 
 import pytest
 
 from robustx.errors import InputError, UsageError
 from robustx.tasks import TASKS, get_task
-from robustx.tasks.loaders import load_splits
+from robustx.tasks.loaders import PARA_ANSWERS, PARA_KEY, load_splits, squad_rows
 
 PAIRS = [{"sentence1": "Der Hund läuft.", "sentence2": "Ein Tier bewegt sich.",
           "gold_label": "entailment"},
@@ -70,6 +71,70 @@ def test_squad_json(tmp_path):
     p.write_text(json.dumps(doc), encoding="utf-8")
     (split,) = load_splits(None, data=p)
     assert split.family == "qa" and split.dataset[0]["answers"]["text"] == ["France"]
+    assert split.fmt == "json" and split.layout is not None
+    assert split.fields == {"id": "id", "context": "context", "question": "question",
+                            "answers": "answers"}  # the hidden columns play no role
+
+
+def test_squad_rows_share_a_paragraph_key_and_keep_a_layout():
+    qa = {"id": 7, "question": "Q?", "extra": [1], "answers": [
+        {"answer_start": 0, "text": "Ab", "answer_id": 3}]}
+    doc = {"data": [{"paragraphs": [
+        {"context": "Ab cd", "qas": [qa, {"id": "x", "question": "R?",
+                                          "answers": [{"answer_start": 3, "text": "cd"}]}]},
+        {"context": "Ab cd", "qas": [dict(qa, id="other")]},
+        {"context": "no questions", "qas": []}], "title": "T"}], "version": "2"}
+    rows, layout = squad_rows(doc, "f.json")
+    assert [r["id"] for r in rows] == ["7", "x", "other"]
+    assert list(rows[0]) == ["id", "context", "question", "answers", PARA_KEY, PARA_ANSWERS]
+    assert rows[0][PARA_KEY] == rows[1][PARA_KEY] != rows[2][PARA_KEY]  # same text, other ids
+    assert rows[0][PARA_ANSWERS] == rows[1][PARA_ANSWERS] == {"answer_start": [0, 3],
+                                                              "text": ["Ab", "cd"]}
+    assert rows[2][PARA_ANSWERS] == rows[2]["answers"] == {"answer_start": [0], "text": ["Ab"]}
+    # the layout: what the rows carry is None, everything else (key order too) as it was
+    assert list(layout) == ["data", "version"] and layout["version"] == "2"
+    paras = layout["data"][0]["paragraphs"]
+    assert list(layout["data"][0]) == ["paragraphs", "title"]
+    assert paras[0]["context"] is None and paras[2] == doc["data"][0]["paragraphs"][2]
+    assert paras[0]["qas"][0] == {"id": 7, "question": None, "extra": [1], "answers": [
+        {"answer_start": None, "text": None, "answer_id": 3}]}
+    assert doc["data"][0]["paragraphs"][0]["context"] == "Ab cd"  # the input is not touched
+    # a paragraph's key does not depend on where it is in the document
+    moved = {"data": [{"paragraphs": [{"context": "zz", "qas": [dict(qa, id="z")]},
+                                      doc["data"][0]["paragraphs"][1]]}]}
+    assert squad_rows(moved, "g.json")[0][1][PARA_KEY] == rows[2][PARA_KEY]
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda d: d["data"].append(3), "data[1]: must be an object, got number"),
+    (lambda d: d["data"][0].update(paragraphs={}), "data[0].paragraphs: must be a list"),
+    (lambda d: d["data"][0]["paragraphs"][0].pop("context"),
+     "data[0].paragraphs[0]: missing 'context'"),
+    (lambda d: d["data"][0]["paragraphs"][0]["qas"][0].pop("id"),
+     "data[0].paragraphs[0].qas[0]: missing 'id'"),
+    (lambda d: d["data"][0]["paragraphs"][0]["qas"][0].update(id=True),
+     "qas[0].id: must be a string or an integer, got boolean"),
+    (lambda d: d["data"][0]["paragraphs"][0]["qas"][0].update(question=["q"]),
+     "qas[0].question: must be a string, got list"),
+    (lambda d: d["data"][0]["paragraphs"][0]["qas"][0]["answers"][0].update(answer_start="0"),
+     "qas[0].answers[0].answer_start: must be an integer, got string"),
+    (lambda d: d["data"][0]["paragraphs"][0]["qas"][0]["answers"].append("a"),
+     "qas[0].answers[1]: must be an object, got string"),
+])
+def test_malformed_squad_names_the_place(tmp_path, mutate, message):
+    doc = {"data": [{"paragraphs": [{"context": "a b", "qas": [
+        {"id": "1", "question": "q", "answers": [{"answer_start": 0, "text": "a"}]}]}]}]}
+    mutate(doc)
+    p = tmp_path / "xquad.de.json"
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(message)):
+        load_splits(None, data=p)
+
+
+def test_reserved_column_names_are_refused(tmp_path):
+    p = write_jsonl(tmp_path / "de.jsonl", [dict(PAIRS[0], __rx_para_answers=1)])
+    with pytest.raises(InputError, match="column name '__rx_para_answers' is reserved"):
+        load_splits("xnli", data=p)
 
 
 def test_folder_with_language_column_and_filter(tmp_path):

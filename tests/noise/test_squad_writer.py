@@ -1,0 +1,189 @@
+"""SQuAD-style JSON documents go back into their own nesting: the writer on its own, hidden
+columns in every format, and a property test of the whole round trip on generated documents."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from robustx import api
+from robustx.errors import InternalError
+from robustx.noise.pipeline import SquadWriter, Writer
+from robustx.tasks.loaders import HIDDEN_PREFIX, load_splits, squad_rows
+
+DOC = {"version": "1", "data": [
+    {"title": "A", "paragraphs": [
+        {"context": "no questions here", "qas": []},
+        {"qas": [{"id": "1", "question": "q1", "answers": [{"answer_start": 0, "text": "ab"}]},
+                 {"id": 2, "question": "q2", "x": None}], "context": "ab cd", "k": 1}]},
+    {"title": "no paragraphs"},
+    {"paragraphs": [{"context": "ef", "qas": [{"id": "3", "question": "q3", "answers": []}]}]}],
+    "tail": {"z": [1]}}
+
+
+def write_squad(doc: dict, rows: list[dict]) -> str:
+    _, layout = squad_rows(doc, "doc.json")
+    fh = io.StringIO()
+    w = SquadWriter(fh, layout, "doc.json")
+    for r in rows:
+        w.add(r)
+    w.close()
+    return fh.getvalue()
+
+
+def test_rows_go_back_into_the_nesting_with_every_key_in_order():
+    rows, layout = squad_rows(DOC, "doc.json")
+    noisy = [dict(r, context=r["context"].upper(), question=r["question"] + "!") for r in rows]
+    before = json.dumps(layout)
+    w = SquadWriter(io.StringIO(), layout, "doc.json")
+    for r in noisy:
+        w.add(r)
+    w.close()
+    assert json.dumps(layout) == before  # a split's layout serves again (compare: N profiles)
+    out = json.loads(write_squad(DOC, noisy))
+    assert list(out) == ["version", "data", "tail"] and out["tail"] == {"z": [1]}
+    a, b, c = out["data"]
+    assert a["paragraphs"][0] == DOC["data"][0]["paragraphs"][0]  # no question: as it was
+    assert a["paragraphs"][1] == {
+        "qas": [{"id": "1", "question": "q1!", "answers": [{"answer_start": 0, "text": "ab"}]},
+                {"id": 2, "question": "q2!", "x": None}], "context": "AB CD", "k": 1}
+    assert list(a["paragraphs"][1]) == ["qas", "context", "k"]
+    assert b == {"title": "no paragraphs"}
+    assert c == {"paragraphs": [{"context": "EF", "qas": [
+        {"id": "3", "question": "q3!", "answers": []}]}]}
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda rows: rows[1].update(context="other"),
+     "the questions of data[0].paragraphs[1] came out with different noisy contexts ('1' and 2)"),
+    (lambda rows: rows.reverse(), "row 1 (id '3') does not belong at data[0].paragraphs[1].qas[0]"),
+    (lambda rows: rows.pop(), "rows ended at data[2].paragraphs[0].qas[0] after 2 rows"),
+    (lambda rows: rows.append(rows[0]), "more rows than questions (4th row)"),
+    (lambda rows: rows[0]["answers"]["text"].append("x"),
+     "data[0].paragraphs[1].qas[0] has 1 answers but its row 2"),
+])
+def test_rows_that_do_not_fit_the_document_are_internal_errors(change, message):
+    rows, _ = squad_rows(DOC, "doc.json")
+    change(rows)
+    with pytest.raises(InternalError, match=r"internal error writing doc\.json: ") as exc:
+        write_squad(DOC, rows)
+    assert message in str(exc.value)
+    assert InternalError.exit_code == 3
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "parquet", "csv", "tsv"])
+def test_hidden_columns_never_reach_a_flat_output(tmp_path, fmt):
+    import datasets
+    import pyarrow.parquet as pq
+
+    rows, _ = squad_rows(DOC, "doc.json")
+    ds = datasets.Dataset.from_list(rows)
+    assert any(c.startswith(HIDDEN_PREFIX) for c in ds.column_names)
+    path = tmp_path / f"out.{fmt}"
+    w = Writer(path, fmt, ds.features)
+    w.write(ds[:])
+    w.close()
+    if fmt == "parquet":
+        assert pq.read_table(path).column_names == ["id", "context", "question", "answers"]
+    else:
+        text = path.read_text(encoding="utf-8")
+        assert HIDDEN_PREFIX not in text and "ab cd" in text
+
+
+# ---- property: generated documents survive the round trip -------------------------------------
+
+TEXT = st.text(st.sampled_from("abcdé ,.-'") |
+               st.characters(min_codepoint=0x0400, max_codepoint=0x04FF) |
+               st.characters(min_codepoint=0x0900, max_codepoint=0x097F) |
+               st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF) |
+               st.characters(exclude_categories=("Cs",)), max_size=50)
+EXTRA = st.dictionaries(st.sampled_from(["x_meta", "x_note", "x_n"]),
+                        st.none() | st.booleans() | st.integers() | TEXT |
+                        st.lists(st.integers(), max_size=2), max_size=2)
+
+
+@st.composite
+def squad_docs(draw):
+    ids = itertools.count()
+
+    def answers(context):
+        out = []
+        for _ in range(draw(st.integers(0, 3)) if context else 0):
+            s = draw(st.integers(0, len(context) - 1))
+            e = draw(st.integers(s + 1, min(len(context), s + 15)))
+            out.append(dict(draw(EXTRA), answer_start=s, text=context[s:e]))
+        return out
+
+    def qa(context):
+        q = {"id": f"q{next(ids)}", "question": draw(TEXT), **draw(EXTRA)}
+        found = answers(context)
+        if found or draw(st.booleans()):  # no answer: "answers": [] or no key at all
+            q["answers"] = found
+        return q
+
+    def paragraph():
+        context = draw(TEXT)
+        return {"context": context, **draw(EXTRA),
+                "qas": [qa(context) for _ in range(draw(st.integers(0, 3)))]}
+
+    def article():
+        a = {"title": draw(TEXT), **draw(EXTRA)}
+        a["paragraphs"] = [paragraph() for _ in range(draw(st.integers(0, 3)))]
+        return a
+
+    doc = {"version": draw(st.sampled_from(["1.1", "2.0"])), **draw(EXTRA),
+           "data": [article() for _ in range(draw(st.integers(1, 3)))]}
+    if not any(p["qas"] for a in doc["data"] for p in a["paragraphs"]):
+        doc["data"][-1]["paragraphs"].append({"context": "ab", "qas": [qa("ab")]})
+    return doc
+
+
+def _without(d: dict, *keys: str) -> dict:
+    return {k: v for k, v in d.items() if k not in keys}
+
+
+@pytest.mark.parametrize("profile", ["typo", "homoglyph"])
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(doc=squad_docs(), lang=st.sampled_from(["en", "ru", "hi", "zh", "th"]),
+       seed=st.integers(0, 2**31))
+def test_generated_documents_keep_structure_and_valid_answers(tmp_path_factory, profile, doc,
+                                                              lang, seed):
+    tmp = tmp_path_factory.mktemp("squad")
+    src = tmp / f"mlqa.{lang}.json"
+    src.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    m = api.corrupt(profile, tmp / "out", input=src, severity=5, seed=seed)
+    text = (tmp / "out" / src.name).read_text(encoding="utf-8")
+    assert HIDDEN_PREFIX not in text
+    out = json.loads(text)
+    n_questions = sum(len(p["qas"]) for a in doc["data"] for p in a["paragraphs"])
+    assert (m["files"][0]["examples"], m["invalid_examples"]) == (n_questions, 0)
+    assert list(out) == list(doc) and _without(out, "data") == _without(doc, "data")
+    assert len(out["data"]) == len(doc["data"])
+    for ca, na in zip(doc["data"], out["data"], strict=True):
+        assert list(na) == list(ca) and _without(na, "paragraphs") == _without(ca, "paragraphs")
+        for cp, np_ in zip(ca["paragraphs"], na["paragraphs"], strict=True):
+            if not cp["qas"]:
+                assert np_ == cp
+                continue
+            assert list(np_) == list(cp) and _without(np_, "context", "qas") == \
+                _without(cp, "context", "qas")
+            for cq, nq in zip(cp["qas"], np_["qas"], strict=True):
+                assert list(nq) == list(cq) and _without(nq, "question", "answers") == \
+                    _without(cq, "question", "answers")
+                for c_ans, n_ans in zip(cq.get("answers", []), nq.get("answers", []),
+                                        strict=True):
+                    assert list(n_ans) == list(c_ans)
+                    assert _without(n_ans, "answer_start", "text") == \
+                        _without(c_ans, "answer_start", "text")
+                    s, t = n_ans["answer_start"], n_ans["text"]
+                    assert t and np_["context"][s:s + len(t)] == t
+    (again,) = load_splits(None, data=tmp / "out" / src.name)
+    assert again.dataset["id"] == [q["id"] for a in doc["data"] for p in a["paragraphs"]
+                                   for q in p["qas"]]
