@@ -197,7 +197,7 @@ def _write_json(path: Path, doc: Any) -> None:
 
 
 def _add_compare_gate(sub) -> None:
-    from .eval.compare import DEFAULT_OUT, severity_list
+    from .eval.options import DEFAULT_OUT, severity_list
 
     m = sub.add_parser("compare", help="compare two checkpoints on clean and noisy data",
                        description="Score checkpoints A and B on clean data and on noisy copies "

@@ -24,28 +24,14 @@ import numpy as np
 from .. import __version__
 from ..errors import RobustxError, UsageError
 from . import stats as S
+from .options import DEFAULT_OUT, DEFAULT_PROFILES, severity_list
+
+__all__ = ["DEFAULT_OUT", "DEFAULT_PROFILES", "REPORT_SCHEMA", "build_report", "compare",
+           "severity_list"]
 
 REPORT_SCHEMA = "robustx.report/1"
 CLEAN = "clean"
 ALL = "all"
-DEFAULT_OUT = "robustx-report"
-DEFAULT_PROFILES = ("typo",)
-
-
-def severity_list(text: str) -> list[int]:
-    """argparse type: ``"3"``, ``"1-5"`` or ``"1,3,5"`` -> sorted unique severities in 1..5."""
-    out: set[int] = set()
-    for part in (p.strip() for p in str(text).split(",")):
-        lo, sep, hi = part.partition("-")
-        try:
-            a, b = int(lo), int(hi if sep else lo)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"severity must look like 3, 1-5 or 1,3,5; got {text!r}") from None
-        if not 1 <= a <= b <= 5:
-            raise argparse.ArgumentTypeError(f"severities must be within 1..5, got {part!r}")
-        out.update(range(a, b + 1))
-    return sorted(out)
 
 
 @dataclass
