@@ -115,6 +115,8 @@ def load_config(path: str | Path) -> GateConfig:
 
 
 def parse_config(doc: Any, where: str = "gate") -> GateConfig:
+    if doc is None:
+        raise UsageError(f"{where}: the gate file is empty (it needs 'version: 1' and 'checks')")
     if not isinstance(doc, dict):
         raise UsageError(f"{where}: expected a mapping with 'version' and 'checks'")
     unknown = sorted(set(doc) - {"version", "checks"})
@@ -173,6 +175,8 @@ def _parse_check(raw: Any, where: str) -> Check:
     check = Check(**kw)
     if kind == "max_drop" and check.profile == "clean":
         raise UsageError(f"{where}: max_drop needs a noise profile, not 'clean'")
+    if check.profile == "clean" and check.severity not in (None, 0):
+        raise UsageError(f"{where}: 'severity' applies to a noise profile, not to 'clean'")
     if kind == "not_worse" and check.test == "mcnemar" and check.margin:
         raise UsageError(f"{where}: 'margin' only works with test: ci")
     if kind == "not_worse" and check.test == "mcnemar" and check.on == "gap":
@@ -235,6 +239,13 @@ def _rows(report: dict, c: Check) -> tuple[list[dict], list[str]]:
 
 
 def _evaluate(report: dict, c: Check) -> tuple[bool, str]:
+    try:
+        return _evaluate_rows(report, c)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # fail closed
+        return False, f"malformed report ({type(exc).__name__}: {exc})"
+
+
+def _evaluate_rows(report: dict, c: Check) -> tuple[bool, str]:
     rows, missing = _rows(report, c)
     if missing:
         return False, "; ".join(missing)
@@ -307,6 +318,40 @@ def run_checks(report: dict[str, Any] | None, config: GateConfig,
     return GateResult(results)
 
 
+REPORT_SCHEMA = "robustx.report/1"
+_ROW_KEYS = ("lang", "profile", "severity", "score_a", "score_b", "diff", "gap_a", "gap_b",
+             "rel_drop_a", "rel_drop_b")
+
+
+def check_report(doc: Any) -> str | None:
+    """Why ``doc`` cannot be gated (not a robustx.report/1 document, or malformed), or None.
+
+    Only the structure the gate reads is checked; report.schema.json is the full contract.
+    """
+    if not isinstance(doc, dict):
+        return "not a robustx.report/1 document (not a JSON object)"
+    schema = doc.get("schema")
+    if schema != REPORT_SCHEMA:
+        return (f"report schema {schema!r} is not supported (this robustx reads "
+                f"{REPORT_SCHEMA})" if schema else "not a robustx.report/1 document "
+                "(no 'schema' key)")
+    for key in ("conditions", "results", "languages", "failures"):
+        if not isinstance(doc.get(key), list):
+            return f"malformed report (no {key!r} list)"
+    for i, c in enumerate(doc["conditions"]):
+        if not (isinstance(c, dict) and isinstance(c.get("profile"), str)
+                and isinstance(c.get("severity"), int)):
+            return f"malformed report (conditions[{i}] needs a profile and a severity)"
+    for i, r in enumerate(doc["results"]):
+        missing = [k for k in _ROW_KEYS if not isinstance(r, dict) or k not in r]
+        if missing:
+            return f"malformed report (results[{i}] has no {missing[0]!r})"
+    for i, f in enumerate(doc["failures"]):
+        if not (isinstance(f, dict) and {"profile", "severity", "error"} <= set(f)):
+            return f"malformed report (failures[{i}] needs profile, severity and error)"
+    return None
+
+
 def read_report(path: str | Path) -> tuple[dict | None, str | None]:
     """(report, None) or (None, why it cannot be used)."""
     path = Path(path)
@@ -316,12 +361,8 @@ def read_report(path: str | Path) -> tuple[dict | None, str | None]:
         return None, f"{path}: cannot read ({exc.strerror or exc})"
     except ValueError as exc:
         return None, f"{path}: not valid JSON ({exc})"
-    if not isinstance(doc, dict) or doc.get("schema") != "robustx.report/1":
-        return None, f"{path}: not a robustx.report/1 document"
-    for key in ("conditions", "results", "languages", "failures"):
-        if not isinstance(doc.get(key), list):
-            return None, f"{path}: malformed report (no {key!r} list)"
-    return doc, None
+    error = check_report(doc)
+    return (None, f"{path}: {error}") if error else (doc, None)
 
 
 # --- outputs ------------------------------------------------------------------------------
@@ -387,13 +428,25 @@ def print_result(result: GateResult, file=None, only_failures: bool = False) -> 
           f"{f' (JUnit: {result.junit})' if result.junit else ''}", file=file)
 
 
-def gate(report: str | Path, config: str | Path | GateConfig, junit: str | Path | None = None
-         ) -> GateResult:
-    """Run a gate file on a report file; writes JUnit (default ``<report dir>/gate-junit.xml``)."""
+def gate(report: str | Path | dict[str, Any], config: str | Path | GateConfig,
+         junit: str | Path | None = None) -> GateResult:
+    """Run a gate file on a report (a report.json path or the document itself).
+
+    Writes JUnit XML to ``junit`` (default ``<report dir>/gate-junit.xml``; a document given as
+    a dict needs ``junit``) and appends to $GITHUB_STEP_SUMMARY when it is set.
+    """
     cfg = config if isinstance(config, GateConfig) else load_config(config)
-    doc, error = read_report(report)
+    if isinstance(report, dict):
+        if junit is None:
+            raise UsageError("gate(): pass junit= when the report is a document, not a file")
+        doc, error = report, check_report(report)
+        doc, report_path = (None if error else doc), None
+    else:
+        doc, error = read_report(report)
+        report_path = report
+        junit = junit or Path(report).parent / "gate-junit.xml"
     result = run_checks(doc, cfg, error)
-    return write_outputs(result, junit or Path(report).parent / "gate-junit.xml", report)
+    return write_outputs(result, junit, report_path)
 
 
 def cli_gate(args: argparse.Namespace) -> int:
