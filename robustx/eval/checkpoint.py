@@ -30,14 +30,17 @@ def resolve(checkpoint: str | os.PathLike) -> Path:
     text = str(checkpoint)
     looks_local = path.exists() or text.startswith((".", "/", "~")) or text.count("/") > 1
     if looks_local:
-        raise ModelError(f"checkpoint {text!r} is not a directory")
+        raise ModelError(f"checkpoint {text!r} is not a directory" if path.exists()
+                         else f"checkpoint {text!r}: no such folder")
     try:
         from huggingface_hub import snapshot_download
 
         return Path(snapshot_download(text, allow_patterns=[
             "*.json", "*.safetensors", "*.model", "*.txt", "*.bin"]))
     except Exception as exc:
-        raise ModelError(f"cannot fetch checkpoint {text!r} from the hub: {exc}") from None
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ModelError(f"checkpoint {text!r} is not a local folder and cannot be fetched "
+                         f"from the hub ({first})") from None
 
 
 def _check_files(path: Path, allow_pickle: bool) -> None:

@@ -160,3 +160,119 @@ def test_train_demo_then_compare_its_checkpoints(tmp_path):
     assert code == 0
     doc = json.loads((report / "report.json").read_text(encoding="utf-8"))
     assert {r["lang"] for r in doc["results"]} >= {"en", "all"}
+
+
+# --- caches, reproducibility, fail-fast ------------------------------------------------------
+
+def _forbid(monkeypatch, target: str, what: str):
+    def boom(*_a, **_k):
+        raise AssertionError(f"{what} should not run")
+    monkeypatch.setattr(target, boom)
+
+
+def test_second_run_reuses_noisy_splits_and_cached_predictions(run, tmp_path, monkeypatch):
+    """With the prediction cache on, a re-run scores nothing: every prediction is a cache hit."""
+    from robustx.eval.compare import compare
+
+    kw = {"profiles": ["typo"], "severities": [2], "langs": ["en", "de"], "data": run["data"],
+          "out": tmp_path / "r", "device": "cpu", "cache_dir": tmp_path / "cache",
+          "bootstrap": 200}
+    first = compare(run["a"], run["b"], "xnli", **kw)
+    _forbid(monkeypatch, "robustx.eval.run.predict_split", "inference")
+    _forbid(monkeypatch, "robustx.noise.pipeline.run_corruption", "corruption")
+    second = compare(run["a"], run["b"], "xnli", force=True, **kw)
+    assert [c["reused"] for c in second["conditions"]] == [False, True]
+    assert second["results"] == first["results"]
+
+
+def test_a_language_gets_the_same_interval_alone_or_with_others(run, tmp_path):
+    """The bootstrap seed of a language is derived from its code, not its position."""
+    from robustx.eval.compare import compare
+
+    kw = {"profiles": ["typo"], "severities": [3], "data": run["data"], "device": "cpu",
+          "cache_dir": tmp_path / "cache", "bootstrap": 300}
+    both = compare(run["a"], run["b"], "xnli", langs=["en", "de"], out=tmp_path / "both", **kw)
+    alone = compare(run["a"], run["b"], "xnli", langs=["de"], out=tmp_path / "de", **kw)
+    rows = {d: [(r["profile"], r["diff"], r["gap_diff"]) for r in doc["results"]
+                if r["lang"] == "de"] for d, doc in (("both", both), ("alone", alone))}
+    assert rows["both"] == rows["alone"]
+    assert both["settings"]["bootstrap"]["seed"] == 12345
+
+
+@pytest.mark.parametrize("check, needle", [
+    ("{type: min_score, lang: sw, value: 0.3}", "language 'sw' is not in the report"),
+    ("{type: max_drop, profile: codeswitch, value: 0.3}", "profile 'codeswitch'"),
+    ("{type: max_drop, profile: typo, severity: 5, value: 0.3}", "severity 5 of 'typo'"),
+    ("{type: min_score, task: panx, value: 0.3}", "task 'panx'"),
+])
+def test_a_gate_that_does_not_fit_the_run_exits_2_before_any_model_loads(
+        run, tmp_path, monkeypatch, capsys, check, needle):
+    _forbid(monkeypatch, "robustx.eval.run.evaluate", "evaluation")
+    gate = tmp_path / "gate.yaml"
+    gate.write_text(f"version: 1\nchecks:\n  - {check}\n", encoding="utf-8")
+    argv = [*run["argv"][:7], "--out", str(tmp_path / "never"), "--severity", "1,3",
+            "--lang", "en,de", "--gate", str(gate)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "never").exists()
+
+
+def test_a_missing_checkpoint_b_fails_before_a_is_scored(run, tmp_path, monkeypatch, capsys):
+    _forbid(monkeypatch, "robustx.eval.run.evaluate", "evaluation")
+    argv = ["compare", str(run["a"]), str(tmp_path / "no-such-ckpt"), "--task", "xnli",
+            "--data", str(run["data"]), "--out", str(tmp_path / "never")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("robustx: error: checkpoint ") and "no such folder" in err
+    assert err.count("\n") == 1
+
+
+def test_report_records_the_data_folder_and_validates_strictly(run):
+    import jsonschema
+
+    doc = json.loads((run["out"] / "report.json").read_text(encoding="utf-8"))
+    assert doc["data"]["source"] == str(run["data"])  # the folder given, not its first file
+    assert set(doc["data"]["per_language"]) == {"en", "de"}
+    assert {"robustx", "python", "numpy", "torch", "transformers"} <= set(doc["versions"])
+    assert doc["settings"]["bootstrap"] == {**doc["settings"]["bootstrap"], "seed": 12345,
+                                            "resamples": 1000, "confidence": 0.95}
+    assert doc["command"].startswith("robustx compare ")
+    assert "(n = 24)" in (run["out"] / "report.md").read_text(encoding="utf-8")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    for broken in ({**doc, "schema": "robustx.report/2"},
+                   {**doc, "checkpoints": {"A": {"name": "a", "path": "a"}, "B": doc[
+                       "checkpoints"]["B"]}},
+                   {**doc, "results": [{**doc["results"][0], "diff": {"estimate": 0.0}}]},
+                   {k: v for k, v in doc.items() if k != "versions"}):
+        assert not validator.is_valid(broken)
+
+
+def test_ner_compare_bootstraps_corpus_level_entity_f1(tiny_checkpoints, tmp_path):
+    """PAN-X on the built-in sample: B - A is the difference of corpus-level entity F1 (what
+    the evaluator reports), and comparing a checkpoint with itself gives exactly zero."""
+    import jsonschema
+
+    from tests.fixtures.tiny_models import build
+
+    from robustx.eval.compare import compare
+
+    a = tiny_checkpoints["tagging"]
+    b = build("tagging", tmp_path / "B", seed=11)
+    kw = {"profiles": ["typo"], "severities": [4], "langs": ["en", "de", "ru"], "sample": True,
+          "device": "cpu", "cache": False, "bootstrap": 300}
+    doc = compare(a, b, "panx", out=tmp_path / "ab", **kw)
+    jsonschema.validate(doc, json.loads(SCHEMA.read_text(encoding="utf-8")),
+                        cls=jsonschema.Draft202012Validator)
+    assert doc["kind"] == "ner" and doc["failures"] == []
+    assert doc["data"]["source"] == "robustx built-in sample"
+    for r in doc["results"]:
+        assert r["mcnemar"] is None  # McNemar is for accuracy metrics only
+        assert r["diff"]["estimate"] == pytest.approx(r["score_b"] - r["score_a"])
+        assert r["diff"]["ci_low"] <= r["diff"]["ci_high"]
+    assert any(r["score_a"] != r["score_b"] for r in doc["results"])
+    same = compare(a, a, "panx", out=tmp_path / "aa", **kw)
+    for r in same["results"]:
+        assert r["diff"] == {"estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0}
+        assert r["gap_diff"] in (None, {"estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0})
