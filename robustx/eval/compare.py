@@ -115,7 +115,7 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
     is loaded, so a gate that no report of this run could satisfy fails fast.
     """
     from ..tasks.loaders import load_splits
-    from .checkpoint import resolve
+    from .checkpoint import resolve, reuse_last
     from .run import evaluate
 
     out = Path(out)
@@ -140,17 +140,31 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
               "cache_dir": cache_dir, "precision": precision, "allow_pickle": allow_pickle,
               "progress": progress, "return_predictions": True}
     ckpts = {"A": ckpt_a, "B": ckpt_b}
-    for label, ckpt in ckpts.items():
-        clean.docs[label] = evaluate(ckpt, task, splits=clean_splits, **kwargs)
     failures: list[dict[str, Any]] = []
-    for cond in noisy:
+
+    def failed(cond: Condition, exc: Exception) -> None:
+        failures.append({"profile": cond.profile, "severity": cond.severity, "lang": None,
+                         "error": f"{type(exc).__name__}: {exc}"})
+
+    noisy_splits: dict[str, list] = {}
+    for cond in noisy:  # all noisy copies first: they do not depend on the models
         try:
-            splits = _noisy_split(cond, clean_splits, task, langs, seed, out, progress)
-            for label, ckpt in ckpts.items():
-                cond.docs[label] = evaluate(ckpt, task, splits=splits, **kwargs)
+            noisy_splits[cond.key] = _noisy_split(cond, clean_splits, task, langs, seed, out,
+                                                  progress)
         except (RobustxError, RuntimeError, ValueError, OSError) as exc:
-            failures.append({"profile": cond.profile, "severity": cond.severity, "lang": None,
-                             "error": f"{type(exc).__name__}: {exc}"})
+            failed(cond, exc)
+    with reuse_last():  # one model in memory, loaded once per checkpoint for the noisy runs
+        for label, ckpt in ckpts.items():  # clean first: a checkpoint that fails there stops
+            clean.docs[label] = evaluate(ckpt, task, splits=clean_splits, **kwargs)
+        for label, ckpt in ckpts.items():
+            for cond in noisy:
+                if cond.key not in noisy_splits:
+                    continue
+                try:
+                    cond.docs[label] = evaluate(ckpt, task, splits=noisy_splits[cond.key],
+                                                **kwargs)
+                except (RobustxError, RuntimeError, ValueError, OSError) as exc:
+                    failed(cond, exc)
     source = str(data) if data is not None else "robustx built-in sample" if sample else None
     return build_report([clean, *noisy], failures, seed=seed, bootstrap=bootstrap,
                         confidence=confidence, out=out, command=command, data_source=source,
