@@ -100,13 +100,36 @@ class GateResult:
 
 # --- the config ---------------------------------------------------------------------------
 
+def _loader():
+    """yaml.SafeLoader with YAML 1.2 booleans: only true/false, so ``on: gap`` keeps its key.
+
+    Under YAML 1.1 (PyYAML's default) the unquoted key ``on`` becomes the boolean True, and
+    ``yes``/``no``/``off`` become booleans too, which would turn documented keys into
+    "unknown key True" errors.
+    """
+    import re
+
+    import yaml
+
+    class GateLoader(yaml.SafeLoader):
+        pass
+
+    bool_tag = "tag:yaml.org,2002:bool"
+    GateLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != bool_tag]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    GateLoader.add_implicit_resolver(
+        bool_tag, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    return GateLoader
+
+
 def load_config(path: str | Path) -> GateConfig:
     """Read and validate a gate YAML file (structure only; fit to a report comes later)."""
     import yaml
 
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the gate file ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:

@@ -307,3 +307,19 @@ def test_api_gate_takes_a_report_document(tmp_path, monkeypatch):
     assert res.passed and (tmp_path / "j.xml").is_file()
     with pytest.raises(UsageError, match="junit"):
         api.gate(report(), gp)
+
+
+def test_yaml_on_key_is_not_a_boolean(tmp_path):
+    """PyYAML reads an unquoted ``on`` key as True (YAML 1.1); the gate reads YAML 1.2 booleans,
+    so the documented ``on: gap`` works, and ``yes`` is not silently a boolean."""
+    gp = tmp_path / "gate.yaml"
+    gp.write_text("version: 1\nchecks:\n  - {type: not_worse, profile: typo, on: gap}\n"
+                  "  - {type: max_drop, profile: typo, value: 0.1, relative: true}\n",
+                  encoding="utf-8")
+    cfg = G.load_config(gp)
+    assert cfg.checks[0].on == "gap" and cfg.checks[1].relative is True
+    assert [r.passed for r in G.run_checks(report(), cfg).results] == [True, True, True]
+    gp.write_text("version: 1\nchecks:\n  - {type: max_drop, profile: typo, value: 0.1, "
+                  "relative: yes}\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="'relative' must be true or false"):
+        G.load_config(gp)
