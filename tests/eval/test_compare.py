@@ -144,22 +144,70 @@ def test_severity_list_rejects(text):
         severity_list(text)
 
 
-def test_train_demo_then_compare_its_checkpoints(tmp_path):
-    """examples/train_demo.py (tiny mode) trains two models that compare can read."""
-    out = tmp_path / "demo"
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """examples/train_demo.py --tiny, run as a script the way CI and the README run it."""
+    out = tmp_path_factory.mktemp("demo") / "demo"
     proc = subprocess.run([sys.executable, str(ROOT / "examples" / "train_demo.py"),
                            "--out", str(out), "--tiny"], capture_output=True, text=True,
-                          timeout=120, cwd=ROOT)
+                          timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-2000:]
+    return out
+
+
+DEMO_GATE = """version: 1
+checks:
+  - {type: min_score, checkpoint: A, profile: clean, value: 0.9, name: A learned the task}
+  - {type: min_score, checkpoint: B, profile: clean, value: 0.9, name: B learned the task}
+  - {type: not_worse, profile: typo, name: B not worse than A under typos}
+  - {type: not_worse, profile: typo, on: gap, name: B's gap not larger than A's}
+"""
+
+
+def test_train_demo_then_compare_its_checkpoints(demo, tmp_path, monkeypatch):
+    """The demo trains two models that learn the task, and compare shows what it is for: the
+    noise-augmented one loses less under heavy typos, and the gate built on that passes."""
+    import jsonschema
+
     for name in ("standard", "noise-augmented"):
-        assert (out / name / "model.safetensors").is_file()
+        assert (demo / name / "model.safetensors").is_file()
+    monkeypatch.setenv("ROBUSTX_CACHE", str(demo.parent / "cache"))  # shared with the API run
+    gate = tmp_path / "gate.yaml"
+    gate.write_text(DEMO_GATE, encoding="utf-8")
     report = tmp_path / "report"
-    code = main(["compare", str(out / "standard"), str(out / "noise-augmented"), "--task",
-                 "xnli", "--data", str(out / "test"), "--out", str(report), "--severity", "3",
-                 "--device", "cpu", "--quiet", "--max-drop", "1.0", "--no-cache"])
+    code = main(["compare", str(demo / "standard"), str(demo / "noise-augmented"), "--task",
+                 "xnli", "--data", str(demo / "test"), "--out", str(report), "--severity",
+                 "1,5", "--device", "cpu", "--quiet", "--gate", str(gate)])
     assert code == 0
     doc = json.loads((report / "report.json").read_text(encoding="utf-8"))
-    assert {r["lang"] for r in doc["results"]} >= {"en", "all"}
+    jsonschema.validate(doc, json.loads(SCHEMA.read_text(encoding="utf-8")),
+                        cls=jsonschema.Draft202012Validator)
+    assert doc["languages"] == ["de", "en", "es", "fr"] and doc["failures"] == []
+    avg = {r["severity"]: r for r in doc["results"] if r["lang"] == "all"}
+    assert avg[0]["score_a"] >= 90 and avg[0]["score_b"] >= 90
+    assert avg[5]["score_a"] < avg[1]["score_a"] < avg[0]["score_a"]  # a robustness curve
+    assert avg[5]["gap_b"] < avg[5]["gap_a"]  # B is the more robust one
+    assert avg[5]["gap_diff"]["estimate"] == pytest.approx(avg[5]["gap_b"] - avg[5]["gap_a"])
+    assert sorted(p.name for p in (report / "plots").glob("*.png")) == [
+        "gap-heatmap.png", "typo-severity.png"]
+
+
+def test_api_example_runs_on_the_demo(demo, monkeypatch, capsys):
+    """examples/api_example.py end to end (in-process; the prediction cache is shared)."""
+    import importlib.util
+
+    monkeypatch.setenv("ROBUSTX_CACHE", str(demo.parent / "cache"))
+    spec = importlib.util.spec_from_file_location("api_example",
+                                                  ROOT / "examples" / "api_example.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    code = module.main(demo)
+    out = capsys.readouterr().out
+    assert code in (0, 1)  # the example returns the gate's verdict, like the CLI
+    assert "noise: typo.v1[" in out and "B - A under typo s3:" in out
+    assert "PASS report is readable and complete" in out
+    assert (demo / "api-report" / "report.json").is_file()
+    assert (demo / "api-report" / "gate-junit.xml").is_file()
 
 
 # --- caches, reproducibility, fail-fast ------------------------------------------------------
@@ -172,16 +220,22 @@ def _forbid(monkeypatch, target: str, what: str):
 
 def test_second_run_reuses_noisy_splits_and_cached_predictions(run, tmp_path, monkeypatch):
     """With the prediction cache on, a re-run scores nothing: every prediction is a cache hit."""
+    import robustx.eval.checkpoint as ckpt
     from robustx.eval.compare import compare
 
-    kw = {"profiles": ["typo"], "severities": [2], "langs": ["en", "de"], "data": run["data"],
-          "out": tmp_path / "r", "device": "cpu", "cache_dir": tmp_path / "cache",
-          "bootstrap": 200}
+    kw = {"profiles": ["typo"], "severities": [1, 2], "langs": ["en", "de"],
+          "data": run["data"], "out": tmp_path / "r", "device": "cpu",
+          "cache_dir": tmp_path / "cache", "bootstrap": 200}
+    loads = []
+    real_load = ckpt._load
+    monkeypatch.setattr(ckpt, "_load", lambda c, *a: loads.append(str(c)) or real_load(c, *a))
     first = compare(run["a"], run["b"], "xnli", **kw)
+    # clean A, clean B, then every noisy copy with A and every one with B: 4 reads, not 6
+    assert loads == [str(run["a"]), str(run["b"])] * 2
     _forbid(monkeypatch, "robustx.eval.run.predict_split", "inference")
     _forbid(monkeypatch, "robustx.noise.pipeline.run_corruption", "corruption")
     second = compare(run["a"], run["b"], "xnli", force=True, **kw)
-    assert [c["reused"] for c in second["conditions"]] == [False, True]
+    assert [c["reused"] for c in second["conditions"]] == [False, True, True]
     assert second["results"] == first["results"]
 
 
@@ -224,7 +278,7 @@ def test_a_missing_checkpoint_b_fails_before_a_is_scored(run, tmp_path, monkeypa
             "--data", str(run["data"]), "--out", str(tmp_path / "never")]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith("robustx: error: checkpoint ") and "no such folder" in err
+    assert err.startswith("robustx: error: checkpoint ") and "no such file or folder" in err
     assert err.count("\n") == 1
 
 
@@ -254,9 +308,8 @@ def test_ner_compare_bootstraps_corpus_level_entity_f1(tiny_checkpoints, tmp_pat
     the evaluator reports), and comparing a checkpoint with itself gives exactly zero."""
     import jsonschema
 
-    from tests.fixtures.tiny_models import build
-
     from robustx.eval.compare import compare
+    from tests.fixtures.tiny_models import build
 
     a = tiny_checkpoints["tagging"]
     b = build("tagging", tmp_path / "B", seed=11)
