@@ -76,16 +76,25 @@ def read_split(folder: Path) -> list[dict]:
 
 
 def train_tokenizer(texts: list[str], out: Path):
-    """A small Unigram tokenizer in XLM-R's format, trained on the demo text."""
+    """A small Unigram tokenizer in XLM-R's format, trained on the demo text.
+
+    The trainer is not reproducible: scores differ in the last digits from one run to the next
+    and pieces with equal scores come out in hash-map order, which is enough to split a few
+    noisy words differently. Rounded scores and a sorted vocabulary make the tokenizer, and so
+    both models, the same on every run.
+    """
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
     from transformers import XLMRobertaTokenizerFast
 
     tok = Tokenizer(models.Unigram())
     tok.pre_tokenizer = pre_tokenizers.Metaspace()
-    trainer = trainers.UnigramTrainer(vocab_size=500, unk_token="<unk>",
-                                      special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"])
+    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    trainer = trainers.UnigramTrainer(vocab_size=500, unk_token="<unk>", special_tokens=specials)
     tok.train_from_iterator(texts, trainer)
-    vocab = [(p, float(s)) for p, s in json.loads(tok.to_str())["model"]["vocab"]]
+    scores = {p: float(s) for p, s in json.loads(tok.to_str())["model"]["vocab"]}
+    pieces = sorted(((p, round(s, 2)) for p, s in scores.items() if p not in specials),
+                    key=lambda ps: (-ps[1], ps[0]))
+    vocab = [(p, scores[p]) for p in specials] + pieces
     fast = XLMRobertaTokenizerFast(vocab=vocab)
     fast.save_pretrained(str(out))
     return fast
