@@ -123,6 +123,12 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
         raise UsageError("compare needs a task (--task)")
     if bootstrap < 1:
         raise UsageError(f"bootstrap resamples must be >= 1, got {bootstrap}")
+    if not 0 < confidence < 1:
+        raise UsageError(f"confidence must be between 0 and 1, got {confidence}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise UsageError(f"the seed must be a non-negative integer, got {seed!r}")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a folder")
     if (out / "report.json").exists() and not force:
         raise UsageError(f"{out / 'report.json'} already exists; pass --force to replace it")
     if data is not None and sample:

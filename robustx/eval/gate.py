@@ -428,15 +428,23 @@ def write_outputs(result: GateResult, junit: str | Path, report_path: str | Path
     from .report import write_text_atomic
 
     junit = Path(junit)
-    write_text_atomic(junit, junit_xml(result))
+    try:
+        write_text_atomic(junit, junit_xml(result))
+    except OSError as exc:
+        raise UsageError(f"cannot write the JUnit XML to {junit} ({exc.strerror or exc})"
+                         ) from None
     result.junit = junit
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         text = summary_markdown(result)
         if report_path:
             text += f"\nReport: `{report_path}`\n"
-        with open(summary, "a", encoding="utf-8") as fh:
-            fh.write(text + "\n")
+        try:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+        except OSError as exc:
+            raise UsageError(f"cannot append to GITHUB_STEP_SUMMARY={summary} "
+                             f"({exc.strerror or exc})") from None
     return result
 
 

@@ -329,3 +329,22 @@ def test_ner_compare_bootstraps_corpus_level_entity_f1(tiny_checkpoints, tmp_pat
     for r in same["results"]:
         assert r["diff"] == {"estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0}
         assert r["gap_diff"] in (None, {"estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0})
+
+
+@pytest.mark.parametrize("extra, needle", [
+    (["--seed", "-1"], "non-negative integer"),
+    (["--out", "FILE"], "exists and is not a folder"),
+    (["--severity", "0-3"], "within 1..5"),
+    (["--severity", "two"], "severity must look like"),
+    (["--max-drop", "5"], "fraction of the metric"),
+    (["--profile", "typo", "--profile", "typo"], "two profiles are both named 'typo'"),
+])
+def test_hostile_arguments_exit_2_with_one_line_before_any_model_loads(
+        run, tmp_path, monkeypatch, capsys, extra, needle):
+    _forbid(monkeypatch, "robustx.eval.run.evaluate", "evaluation")
+    (tmp_path / "FILE").write_text("", encoding="utf-8")
+    extra = [str(tmp_path / "FILE") if a == "FILE" else a for a in extra]
+    argv = [*run["argv"][:7], "--out", str(tmp_path / "out"), *extra]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1 and err.startswith("robustx: error: ")

@@ -323,3 +323,11 @@ def test_yaml_on_key_is_not_a_boolean(tmp_path):
                   "relative: yes}\n", encoding="utf-8")
     with pytest.raises(UsageError, match="'relative' must be true or false"):
         G.load_config(gp)
+
+
+def test_unwritable_junit_is_a_usage_error(tmp_path, capsys):
+    rp, gp = write(tmp_path, report(), GATE)
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    assert main(["gate", str(rp), "--config", str(gp), "--junit",
+                 str(tmp_path / "file" / "junit.xml")]) == 2
+    assert "cannot write the JUnit XML" in capsys.readouterr().err
