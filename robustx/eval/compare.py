@@ -135,6 +135,7 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
         raise UsageError("--data and --sample exclude each other")
     noisy = load_profiles(list(profiles), severities)
     clean_splits = load_splits(task, langs, data, sample=sample)
+    check_coverage(noisy, clean_splits)
     if gate is not None:
         from .gate import validate_against
 
@@ -176,6 +177,29 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
                         confidence=confidence, out=out, command=command, data_source=source,
                         settings={"batch_tokens": batch_tokens, "cache": cache,
                                   "sample": sample, "data": str(data) if data else None})
+
+
+def check_coverage(noisy: Sequence[Condition], clean_splits: Sequence) -> None:
+    """UsageError, before any model loads, for a profile that cannot corrupt every language.
+
+    Every condition must cover the same languages as the clean data, or its language average
+    would not be comparable; so a profile limited to some scripts (translit) needs --lang.
+    """
+    have = {s.lang for s in clean_splits} - {"mixed"}
+    seen: set[str] = set()
+    for cond in noisy:
+        covered = getattr(cond.resolved, "languages", None)
+        if not covered or cond.profile in seen:
+            continue
+        seen.add(cond.profile)
+        bad = sorted(have - set(covered))
+        if bad:
+            ok = sorted(have & set(covered))
+            raise UsageError(
+                f"profile {cond.profile} does not cover {', '.join(bad)} (it covers "
+                f"{', '.join(covered)}); "
+                + (f"pass --lang {','.join(ok)} or pick another profile" if ok
+                   else "pick another profile for these languages"))
 
 
 def plan(clean_splits: Sequence, noisy: Sequence[Condition],

@@ -348,3 +348,12 @@ def test_hostile_arguments_exit_2_with_one_line_before_any_model_loads(
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert needle in err and err.count("\n") == 1 and err.startswith("robustx: error: ")
+
+
+def test_a_profile_that_does_not_cover_a_language_exits_2_before_any_model_loads(
+        run, tmp_path, monkeypatch, capsys):
+    _forbid(monkeypatch, "robustx.eval.run.evaluate", "evaluation")
+    argv = [*run["argv"][:7], "--out", str(tmp_path / "out"), "--profile", "translit"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "profile translit does not cover de, en" in err and err.count("\n") == 1
