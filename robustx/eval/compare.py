@@ -308,7 +308,7 @@ def _versions() -> dict[str, str]:
     import importlib.metadata as md
 
     out = {"robustx": __version__, "python": platform.python_version()}
-    for pkg in ("numpy", "scipy", "torch", "transformers", "datasets", "sacrebleu"):
+    for pkg in ("numpy", "scipy", "torch", "transformers", "tokenizers", "datasets", "sacrebleu"):
         try:
             out[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
