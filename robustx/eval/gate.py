@@ -254,10 +254,15 @@ def _rows(report: dict, c: Check) -> tuple[list[dict], list[str]]:
         if hit:
             rows.append(hit[0])
             continue
-        why = [f["error"] for f in report.get("failures", [])
-               if f["profile"] == c.profile and f["severity"] == sev]
+        here = [f for f in report.get("failures", [])
+                if f["profile"] == c.profile and f["severity"] == sev]
+        own = [f["error"] for f in here if f.get("lang") in (None, c.lang)]
+        other = [f"{f['lang']}: {f['error']}" for f in here if f.get("lang") not in (None, c.lang)]
+        # this language's (or the whole condition's) reason; for the average, also the first
+        # language that is missing from it
+        why = own[:1] + (other[:1] if c.lang == "all" or not own else [])
         missing.append(f"no result for {c.lang} {c.profile} s{sev}"
-                       + (f" ({why[0]})" if why else ""))
+                       + (f" ({'; '.join(why)})" if why else ""))
     return rows, missing
 
 

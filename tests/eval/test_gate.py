@@ -331,3 +331,17 @@ def test_unwritable_junit_is_a_usage_error(tmp_path, capsys):
     assert main(["gate", str(rp), "--config", str(gp), "--junit",
                  str(tmp_path / "file" / "junit.xml")]) == 2
     assert "cannot write the JUnit XML" in capsys.readouterr().err
+
+
+def test_missing_row_names_its_own_failure_first():
+    rep = report()
+    rep["results"] = [r for r in rep["results"] if r["profile"] != "typo" or r["lang"] == "en"]
+    rep["failures"] = [{"profile": "typo", "severity": 3, "lang": "de", "error": "OOM"},
+                       {"profile": "typo", "severity": 3, "lang": "all",
+                        "error": "no language average: some languages have no result"}]
+    res = G.run_checks(rep, config({"type": "max_drop", "profile": "typo", "value": 1.0},
+                                   {"type": "max_drop", "profile": "typo", "lang": "de",
+                                    "value": 1.0}))
+    assert res.results[1].message == ("no result for all typo s3 (no language average: some "
+                                      "languages have no result; de: OOM)")
+    assert res.results[2].message == "no result for de typo s3 (OOM)"
