@@ -110,9 +110,11 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
     hub. ``severities`` None means each profile's default severity. The noisy copies go to
     ``<out>/noisy/``; nothing else is written here (see :func:`robustx.eval.report.write`).
     A failure on a noisy condition is recorded in the report (the gate then fails closed);
-    a failure on the clean data raises. ``gate`` (a :class:`robustx.eval.gate.GateConfig`) is
-    checked against what will be run (task, languages, profiles, severities) before any model
-    is loaded, so a gate that no report of this run could satisfy fails fast.
+    a failure on the clean data raises. ``gate`` (a gate YAML path or a
+    :class:`robustx.eval.gate.GateConfig`) is checked against what will be run (task,
+    languages, profiles, severities) before any model is loaded, so a gate that no report of
+    this run could satisfy fails fast; apply it to the result with
+    :func:`robustx.eval.gate.run_checks` or :func:`robustx.eval.gate.gate`.
     """
     from ..tasks.loaders import load_splits
     from .checkpoint import resolve, reuse_last
@@ -133,6 +135,10 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
         raise UsageError(f"{out / 'report.json'} already exists; pass --force to replace it")
     if data is not None and sample:
         raise UsageError("--data and --sample exclude each other")
+    if isinstance(gate, (str, Path)):
+        from .gate import load_config
+
+        gate = load_config(gate)
     noisy = load_profiles(list(profiles), severities)
     clean_splits = load_splits(task, langs, data, sample=sample)
     check_coverage(noisy, clean_splits)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -258,6 +259,9 @@ def test_second_run_reuses_noisy_splits_and_cached_predictions(run, tmp_path, mo
 ])
 def test_a_gate_that_does_not_fit_the_run_exits_2_before_any_model_loads(
         run, tmp_path, monkeypatch, capsys, check, needle):
+    from robustx.errors import UsageError
+    from robustx.eval.compare import compare
+
     _forbid(monkeypatch, "robustx.eval.run.evaluate", "evaluation")
     gate = tmp_path / "gate.yaml"
     gate.write_text(f"version: 1\nchecks:\n  - {check}\n", encoding="utf-8")
@@ -267,6 +271,9 @@ def test_a_gate_that_does_not_fit_the_run_exits_2_before_any_model_loads(
     err = capsys.readouterr().err
     assert needle in err and err.count("\n") == 1 and "Traceback" not in err
     assert not (tmp_path / "never").exists()
+    with pytest.raises(UsageError, match=re.escape(needle)):  # the API checks it the same way
+        compare(run["a"], run["b"], "xnli", severities=[1, 3], langs=["en", "de"],
+                data=run["data"], out=tmp_path / "never", gate=gate)
 
 
 def test_a_missing_checkpoint_b_fails_before_a_is_scored(run, tmp_path, monkeypatch, capsys):
