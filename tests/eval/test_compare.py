@@ -342,6 +342,8 @@ def test_ner_compare_bootstraps_corpus_level_entity_f1(tiny_checkpoints, tmp_pat
     (["--severity", "two"], "severity must look like"),
     (["--max-drop", "5"], "fraction of the metric"),
     (["--profile", "typo", "--profile", "typo"], "two profiles are both named 'typo'"),
+    (["--task", "panx"], "no panx data here (expected files under panx/"),
+    (["--lang", "sw"], "no data for language(s) sw"),
 ])
 def test_hostile_arguments_exit_2_with_one_line_before_any_model_loads(
         run, tmp_path, monkeypatch, capsys, extra, needle):
