@@ -1,7 +1,8 @@
 """Train two tiny XLM-R pair classifiers on a synthetic multilingual NLI-style task.
 
-One is trained on clean text ("standard"), the other on the same data plus copies corrupted with
-robustx's ``typo`` profile ("noise-augmented"). Both are saved with safetensors, next to a held-out
+One is trained on clean text ("standard", every example twice), the other on the same data plus
+copies corrupted with robustx's ``typo`` profile ("noise-augmented"), so both take the same
+number of optimisation steps. Both are saved with safetensors, next to a held-out
 test set in the google/xtreme XNLI columns, ready for::
 
     python examples/train_demo.py --out demo
@@ -11,7 +12,7 @@ test set in the google/xtreme XNLI columns, ready for::
 The task is deliberately simple so that it trains in about a minute on a CPU: the label is given
 by a cue word in the hypothesis (``certainly`` / ``perhaps`` / ``never`` and their German, Spanish
 and French counterparts), among random filler words. Keyboard typos in the cue word are exactly
-what a clean-trained model has never seen. ``--tiny`` shrinks everything for tests (seconds).
+what a clean-trained model has never seen. ``--tiny`` shrinks everything for tests (about ten seconds; the models still learn the task).
 """
 
 from __future__ import annotations
@@ -75,16 +76,25 @@ def read_split(folder: Path) -> list[dict]:
 
 
 def train_tokenizer(texts: list[str], out: Path):
-    """A small Unigram tokenizer in XLM-R's format, trained on the demo text."""
+    """A small Unigram tokenizer in XLM-R's format, trained on the demo text.
+
+    The trainer is not reproducible: scores differ in the last digits from one run to the next
+    and pieces with equal scores come out in hash-map order, which is enough to split a few
+    noisy words differently. Rounded scores and a sorted vocabulary make the tokenizer, and so
+    both models, the same on every run.
+    """
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
     from transformers import XLMRobertaTokenizerFast
 
     tok = Tokenizer(models.Unigram())
     tok.pre_tokenizer = pre_tokenizers.Metaspace()
-    trainer = trainers.UnigramTrainer(vocab_size=500, unk_token="<unk>",
-                                      special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"])
+    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    trainer = trainers.UnigramTrainer(vocab_size=500, unk_token="<unk>", special_tokens=specials)
     tok.train_from_iterator(texts, trainer)
-    vocab = [(p, float(s)) for p, s in json.loads(tok.to_str())["model"]["vocab"]]
+    scores = {p: float(s) for p, s in json.loads(tok.to_str())["model"]["vocab"]}
+    pieces = sorted(((p, round(s, 2)) for p, s in scores.items() if p not in specials),
+                    key=lambda ps: (-ps[1], ps[0]))
+    vocab = [(p, scores[p]) for p in specials] + pieces
     fast = XLMRobertaTokenizerFast(vocab=vocab)
     fast.save_pretrained(str(out))
     return fast
@@ -95,6 +105,10 @@ def train_model(rows: list[dict], tokenizer, out: Path, args: argparse.Namespace
     from transformers import XLMRobertaConfig, XLMRobertaForSequenceClassification
 
     torch.manual_seed(args.seed)
+    # One thread: for a model this small, intra-op parallelism costs more than it saves (up to
+    # 7x slower on a busy 2-core machine), and a fixed thread count keeps float reductions, and
+    # so the trained weights, the same whatever the machine's core count.
+    torch.set_num_threads(1)
     config = XLMRobertaConfig(
         vocab_size=len(tokenizer), hidden_size=args.hidden, num_hidden_layers=2,
         num_attention_heads=2, intermediate_size=2 * args.hidden, max_position_embeddings=130,
@@ -129,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--severity", type=int, default=4, help="typo severity of the training copies")
     args = p.parse_args(argv)
-    args.per_lang, args.epochs = (60, 1) if args.tiny else (400, 3)
-    args.hidden, args.lr = (32, 1e-3) if args.tiny else (64, 5e-4)
+    args.per_lang, args.epochs = (150, 4) if args.tiny else (400, 3)
+    args.hidden, args.lr = (64, 1e-3) if args.tiny else (64, 5e-4)
 
     from robustx import api
 
@@ -147,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     clean = [r for rows in train.values() for r in rows]
     tokenizer = train_tokenizer([r["sentence1"] + " " + r["sentence2"]
                                  for r in clean + noisy] * 3, out / "tokenizer")
-    train_model(list(clean), tokenizer, out / "standard", args)
+    # the same number of optimisation steps for both: the only difference is what they see
+    train_model(clean + clean, tokenizer, out / "standard", args)
     train_model(clean + noisy, tokenizer, out / "noise-augmented", args)
     print(f"wrote {out / 'standard'}, {out / 'noise-augmented'} and test data {out / 'test'}")
     return 0

@@ -197,7 +197,7 @@ def _write_json(path: Path, doc: Any) -> None:
 
 
 def _add_compare_gate(sub) -> None:
-    from .eval.compare import DEFAULT_OUT, severity_list
+    from .eval.options import DEFAULT_OUT, severity_list
 
     m = sub.add_parser("compare", help="compare two checkpoints on clean and noisy data",
                        description="Score checkpoints A and B on clean data and on noisy copies "
@@ -250,6 +250,11 @@ COMMANDS = {"corrupt": _cmd_corrupt, "evaluate": _cmd_evaluate, "profiles": _cmd
             "tasks": _cmd_tasks, "compare": _cmd_compare, "gate": _cmd_gate}
 
 
+def _one_line(exc: BaseException) -> str:
+    """An error message on one line, whatever a library put in it."""
+    return " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (the console script exits with it)."""
     parser = build_parser()
@@ -262,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return COMMANDS[args.command](args)
     except RobustxError as exc:
-        print(f"robustx: error: {exc}", file=sys.stderr)
+        print(f"robustx: error: {_one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("robustx: interrupted", file=sys.stderr)
@@ -272,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("ROBUSTX_DEBUG"):
             raise
-        print(f"robustx: internal error: {type(exc).__name__}: {exc} "
+        print(f"robustx: internal error: {type(exc).__name__}: {_one_line(exc)} "
               "(set ROBUSTX_DEBUG=1 for a traceback)", file=sys.stderr)
         return 3
 

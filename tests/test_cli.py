@@ -185,6 +185,21 @@ def test_no_command_and_help(capsys):
     assert run(capsys, "--help")[0] == 0
 
 
+@pytest.mark.parametrize("args", [["--help"], ["compare", "--help"], ["gate", "--help"]])
+def test_help_imports_neither_numpy_nor_torch_nor_compare(args):
+    """Building the parser stays cheap: no numpy/torch, not even robustx.eval.compare."""
+    code = (
+        "import sys; from robustx.cli import main; "
+        f"rc = main({args!r}); "
+        "assert rc == 0, rc; "
+        "heavy = ('numpy', 'torch', 'transformers', 'scipy', 'robustx.eval.compare'); "
+        "print('IMPORTED', [m for m in heavy if m in sys.modules], file=sys.stderr)"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "IMPORTED []" in res.stderr, res.stderr
+
+
 def test_corrupt_does_not_import_torch(tmp_path):
     code = (
         "import sys; from robustx.cli import main; "

@@ -6,6 +6,7 @@ be safetensors unless the caller opts in to pickle (``allow_pickle``); remote co
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -30,14 +31,17 @@ def resolve(checkpoint: str | os.PathLike) -> Path:
     text = str(checkpoint)
     looks_local = path.exists() or text.startswith((".", "/", "~")) or text.count("/") > 1
     if looks_local:
-        raise ModelError(f"checkpoint {text!r} is not a directory")
+        raise ModelError(f"checkpoint {text!r} is not a directory"
+                         + ("" if path.exists() else " (no such file or folder)"))
     try:
         from huggingface_hub import snapshot_download
 
         return Path(snapshot_download(text, allow_patterns=[
             "*.json", "*.safetensors", "*.model", "*.txt", "*.bin"]))
     except Exception as exc:
-        raise ModelError(f"cannot fetch checkpoint {text!r} from the hub: {exc}") from None
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ModelError(f"checkpoint {text!r} is not a local folder and cannot be fetched "
+                         f"from the hub ({first})") from None
 
 
 def _check_files(path: Path, allow_pickle: bool) -> None:
@@ -65,8 +69,36 @@ def check_head(config, family: str) -> None:
         )
 
 
+_last: list | None = None  # inside reuse_last(): [key, (model, tokenizer, path)] or [None, None]
+
+
+@contextlib.contextmanager
+def reuse_last():
+    """Within this block :func:`load` returns the checkpoint it loaded last when asked for the
+    same one again (same name, family and pickle setting), instead of reading it from disk.
+
+    Only the most recent checkpoint is kept, so no more than one model is held at a time.
+    """
+    global _last
+    outer, _last = _last, [None, None]
+    try:
+        yield
+    finally:
+        _last = outer
+
+
 def load(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False):
     """(model, tokenizer, local path) for ``family``; every failure is a ModelError."""
+    key = (str(checkpoint), family, bool(allow_pickle))
+    if _last is not None and _last[0] == key:
+        return _last[1]
+    loaded = _load(checkpoint, family, allow_pickle)
+    if _last is not None:
+        _last[:] = [key, loaded]
+    return loaded
+
+
+def _load(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False):
     import transformers
 
     path = resolve(checkpoint)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,28 +26,14 @@ import numpy as np
 from .. import __version__
 from ..errors import RobustxError, UsageError
 from . import stats as S
+from .options import DEFAULT_OUT, DEFAULT_PROFILES, severity_list
+
+__all__ = ["DEFAULT_OUT", "DEFAULT_PROFILES", "REPORT_SCHEMA", "build_report", "compare",
+           "severity_list"]
 
 REPORT_SCHEMA = "robustx.report/1"
 CLEAN = "clean"
 ALL = "all"
-DEFAULT_OUT = "robustx-report"
-DEFAULT_PROFILES = ("typo",)
-
-
-def severity_list(text: str) -> list[int]:
-    """argparse type: ``"3"``, ``"1-5"`` or ``"1,3,5"`` -> sorted unique severities in 1..5."""
-    out: set[int] = set()
-    for part in (p.strip() for p in str(text).split(",")):
-        lo, sep, hi = part.partition("-")
-        try:
-            a, b = int(lo), int(hi if sep else lo)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"severity must look like 3, 1-5 or 1,3,5; got {text!r}") from None
-        if not 1 <= a <= b <= 5:
-            raise argparse.ArgumentTypeError(f"severities must be within 1..5, got {part!r}")
-        out.update(range(a, b + 1))
-    return sorted(out)
 
 
 @dataclass
@@ -114,17 +102,22 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
             confidence: float = S.DEFAULT_CONFIDENCE, device: str = "auto",
             batch_tokens: int = 16384, cache: bool = True, cache_dir: str | Path | None = None,
             precision: str = "auto", allow_pickle: bool = False, force: bool = False,
-            sample: bool = False, progress: bool = False,
-            command: str | None = None) -> dict[str, Any]:
+            sample: bool = False, progress: bool = False, command: str | None = None,
+            gate: Any = None) -> dict[str, Any]:
     """Compare checkpoint B against A on ``task``; returns the ``robustx.report/1`` document.
 
     Data: ``data`` (local file/folder), else the built-in sample with ``sample=True``, else the
     hub. ``severities`` None means each profile's default severity. The noisy copies go to
     ``<out>/noisy/``; nothing else is written here (see :func:`robustx.eval.report.write`).
     A failure on a noisy condition is recorded in the report (the gate then fails closed);
-    a failure on the clean data raises.
+    a failure on the clean data raises. ``gate`` (a gate YAML path or a
+    :class:`robustx.eval.gate.GateConfig`) is checked against what will be run (task,
+    languages, profiles, severities) before any model is loaded, so a gate that no report of
+    this run could satisfy fails fast; apply it to the result with
+    :func:`robustx.eval.gate.run_checks` or :func:`robustx.eval.gate.gate`.
     """
     from ..tasks.loaders import load_splits
+    from .checkpoint import resolve, reuse_last
     from .run import evaluate
 
     out = Path(out)
@@ -132,32 +125,103 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
         raise UsageError("compare needs a task (--task)")
     if bootstrap < 1:
         raise UsageError(f"bootstrap resamples must be >= 1, got {bootstrap}")
+    if not 0 < confidence < 1:
+        raise UsageError(f"confidence must be between 0 and 1, got {confidence}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise UsageError(f"the seed must be a non-negative integer, got {seed!r}")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a folder")
     if (out / "report.json").exists() and not force:
         raise UsageError(f"{out / 'report.json'} already exists; pass --force to replace it")
     if data is not None and sample:
         raise UsageError("--data and --sample exclude each other")
+    if isinstance(gate, (str, Path)):
+        from .gate import load_config
+
+        gate = load_config(gate)
     noisy = load_profiles(list(profiles), severities)
     clean_splits = load_splits(task, langs, data, sample=sample)
+    check_coverage(noisy, clean_splits)
+    if gate is not None:
+        from .gate import validate_against
+
+        validate_against(gate, plan(clean_splits, noisy, confidence))
+    for ckpt in (ckpt_a, ckpt_b):  # a missing B fails before A is scored, not after
+        resolve(ckpt)
     clean = Condition(CLEAN, 0)
     kwargs = {"device": device, "batch_tokens": batch_tokens, "cache": cache,
               "cache_dir": cache_dir, "precision": precision, "allow_pickle": allow_pickle,
               "progress": progress, "return_predictions": True}
     ckpts = {"A": ckpt_a, "B": ckpt_b}
-    for label, ckpt in ckpts.items():
-        clean.docs[label] = evaluate(ckpt, task, splits=clean_splits, **kwargs)
     failures: list[dict[str, Any]] = []
-    for cond in noisy:
+
+    def failed(cond: Condition, exc: Exception) -> None:
+        failures.append({"profile": cond.profile, "severity": cond.severity, "lang": None,
+                         "error": f"{type(exc).__name__}: {exc}"})
+
+    noisy_splits: dict[str, list] = {}
+    for cond in noisy:  # all noisy copies first: they do not depend on the models
         try:
-            splits = _noisy_split(cond, clean_splits, task, langs, seed, out, progress)
-            for label, ckpt in ckpts.items():
-                cond.docs[label] = evaluate(ckpt, task, splits=splits, **kwargs)
+            noisy_splits[cond.key] = _noisy_split(cond, clean_splits, task, langs, seed, out,
+                                                  progress)
         except (RobustxError, RuntimeError, ValueError, OSError) as exc:
-            failures.append({"profile": cond.profile, "severity": cond.severity, "lang": None,
-                             "error": f"{type(exc).__name__}: {exc}"})
+            failed(cond, exc)
+    with reuse_last():  # one model in memory, loaded once per checkpoint for the noisy runs
+        for label, ckpt in ckpts.items():  # clean first: a checkpoint that fails there stops
+            clean.docs[label] = evaluate(ckpt, task, splits=clean_splits, **kwargs)
+        for label, ckpt in ckpts.items():
+            for cond in noisy:
+                if cond.key not in noisy_splits:
+                    continue
+                try:
+                    cond.docs[label] = evaluate(ckpt, task, splits=noisy_splits[cond.key],
+                                                **kwargs)
+                except (RobustxError, RuntimeError, ValueError, OSError) as exc:
+                    failed(cond, exc)
+    source = str(data) if data is not None else "robustx built-in sample" if sample else None
     return build_report([clean, *noisy], failures, seed=seed, bootstrap=bootstrap,
-                        confidence=confidence, out=out, command=command,
+                        confidence=confidence, out=out, command=command, data_source=source,
                         settings={"batch_tokens": batch_tokens, "cache": cache,
                                   "sample": sample, "data": str(data) if data else None})
+
+
+def check_coverage(noisy: Sequence[Condition], clean_splits: Sequence) -> None:
+    """UsageError, before any model loads, for a profile that cannot corrupt every language.
+
+    Every condition must cover the same languages as the clean data, or its language average
+    would not be comparable; so a profile limited to some scripts (translit) needs --lang.
+    """
+    have = {s.lang for s in clean_splits} - {"mixed"}
+    seen: set[str] = set()
+    for cond in noisy:
+        covered = getattr(cond.resolved, "languages", None)
+        if not covered or cond.profile in seen:
+            continue
+        seen.add(cond.profile)
+        bad = sorted(have - set(covered))
+        if bad:
+            ok = sorted(have & set(covered))
+            raise UsageError(
+                f"profile {cond.profile} does not cover {', '.join(bad)} (it covers "
+                f"{', '.join(covered)}); "
+                + (f"pass --lang {','.join(ok)} or pick another profile" if ok
+                   else "pick another profile for these languages"))
+
+
+def plan(clean_splits: Sequence, noisy: Sequence[Condition],
+         confidence: float = S.DEFAULT_CONFIDENCE) -> dict[str, Any]:
+    """The parts of the future report that a gate is checked against, before any scoring."""
+    from .scoring import kind_of
+
+    names: list[str] = []
+    for s in clean_splits:  # named as robustx.eval.run.evaluate names its results
+        names.append(s.lang if s.lang not in names else f"{s.lang}:{s.relpath}")
+    first = clean_splits[0]
+    return {"task": first.task.name if first.task else None, "kind": kind_of(first),
+            "languages": names,
+            "conditions": [{"profile": CLEAN, "severity": 0}]
+            + [{"profile": c.profile, "severity": c.severity} for c in noisy],
+            "settings": {"bootstrap": {"confidence": confidence}}}
 
 
 # --- the report document -----------------------------------------------------------------
@@ -250,7 +314,7 @@ def _versions() -> dict[str, str]:
     import importlib.metadata as md
 
     out = {"robustx": __version__, "python": platform.python_version()}
-    for pkg in ("numpy", "scipy", "torch", "transformers", "datasets", "sacrebleu"):
+    for pkg in ("numpy", "scipy", "torch", "transformers", "tokenizers", "datasets", "sacrebleu"):
         try:
             out[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
@@ -258,9 +322,19 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def bootstrap_seed(seed: int, lang: str) -> list[int]:
+    """The bootstrap generator's seed for one language: ``[seed, crc32(language)]``.
+
+    It depends on the language itself, not on its position, so a language's intervals are the
+    same whether it was compared alone or with others.
+    """
+    return [seed, zlib.crc32(lang.encode("utf-8"))]
+
+
 def build_report(conds: list[Condition], failures: list[dict[str, Any]], *, seed: int,
                  bootstrap: int, confidence: float, out: Path, command: str | None = None,
-                 settings: dict | None = None) -> dict[str, Any]:
+                 settings: dict | None = None, data_source: str | None = None
+                 ) -> dict[str, Any]:
     """The report document from evaluated conditions (the first one is the clean data)."""
     clean = conds[0]
     first = clean.docs["A"]
@@ -270,9 +344,10 @@ def build_report(conds: list[Condition], failures: list[dict[str, Any]], *, seed
         if set(cond.docs) != {"A", "B"}:
             continue  # failed: already in failures
         rows, paired = [], []
-        for i, lang in enumerate(langs):
+        for lang in langs:
             try:
-                row, p = _row(kind, lang, cond, clean, [seed, i], bootstrap, confidence)
+                row, p = _row(kind, lang, cond, clean, bootstrap_seed(seed, lang), bootstrap,
+                              confidence)
             except (KeyError, ValueError) as exc:
                 failures.append({"profile": cond.profile, "severity": cond.severity,
                                  "lang": lang, "error": f"{type(exc).__name__}: {exc}"})
@@ -296,7 +371,8 @@ def build_report(conds: list[Condition], failures: list[dict[str, Any]], *, seed
         "languages": langs,
         "profiles": list(dict.fromkeys(c.profile for c in conds)),
         "checkpoints": {k: dict(clean.docs[k]["checkpoint"]) for k in "AB"},
-        "data": {"source": first["data"]["source"], "fingerprint": first["data"]["fingerprint"],
+        "data": {"source": data_source or first["data"]["source"],
+                 "fingerprint": first["data"]["fingerprint"],
                  "per_language": {lang: r["data"]["fingerprint"]
                                   for lang, r in first["results"].items()}},
         "conditions": [_condition_doc(c, out) for c in conds],
@@ -305,9 +381,10 @@ def build_report(conds: list[Condition], failures: list[dict[str, Any]], *, seed
         "settings": {
             "seed": seed,
             "bootstrap": {"resamples": bootstrap, "confidence": confidence, "seed": seed,
-                          "method": "paired percentile bootstrap over examples, indices from "
-                                    "numpy default_rng([seed, language index]); language "
-                                    "averages average the per-language resamples"},
+                          "method": "paired percentile bootstrap over examples: indices from "
+                                    "numpy default_rng([seed, crc32(language)]), the corpus "
+                                    "metric recomputed from summed per-example statistics; "
+                                    "language averages average the per-language resamples"},
             "mcnemar": {"exact_below": S.EXACT_BELOW,
                         "method": "exact binomial on discordant pairs, chi-square with "
                                   "continuity correction from exact_below pairs on"},
@@ -349,6 +426,7 @@ def cli_compare(args: argparse.Namespace) -> int:
 
     gate_config = G.load_config(args.gate) if args.gate else None
     checks = _checks_for(args, gate_config)
+    config = G.GateConfig(version=G.GATE_VERSION, checks=checks) if checks else None
     out = Path(args.out or DEFAULT_OUT)
     quiet = bool(getattr(args, "quiet", False))
     argv = getattr(args, "argv", None)
@@ -359,19 +437,23 @@ def cli_compare(args: argparse.Namespace) -> int:
         force=args.force, sample=bool(getattr(args, "sample", False)),
         progress=not quiet and sys.stderr.isatty(),
         command=" ".join(["robustx", *map(shlex.quote, argv)]) if argv else None,
+        gate=config,
     )
     paths = R.write(doc, out)
     if not quiet:
         from rich.console import Console
 
-        R.render(doc, Console())
+        console = Console()
+        if not console.is_terminal and "COLUMNS" not in os.environ:
+            console.width = 160  # a CI log or a pipe: no reason to wrap at 80 columns
+        R.render(doc, console)
         print(f"report: {paths['json']}  {paths['md']}", file=sys.stderr)
     for f in doc["failures"]:
         print(f"robustx: failed: {f['profile']} s{f['severity']}"
               f"{' ' + f['lang'] if f['lang'] else ''}: {f['error']}", file=sys.stderr)
     code = 1 if doc["failures"] else 0
-    if checks:
-        result = G.run_checks(doc, G.GateConfig(version=1, checks=checks))
+    if config is not None:
+        result = G.run_checks(doc, config)
         G.write_outputs(result, out / "gate-junit.xml", report_path=out / "report.json")
         G.print_result(result, only_failures=quiet)
         code = max(code, result.exit_code)

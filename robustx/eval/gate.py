@@ -100,13 +100,36 @@ class GateResult:
 
 # --- the config ---------------------------------------------------------------------------
 
+def _loader():
+    """yaml.SafeLoader with YAML 1.2 booleans: only true/false, so ``on: gap`` keeps its key.
+
+    Under YAML 1.1 (PyYAML's default) the unquoted key ``on`` becomes the boolean True, and
+    ``yes``/``no``/``off`` become booleans too, which would turn documented keys into
+    "unknown key True" errors.
+    """
+    import re
+
+    import yaml
+
+    class GateLoader(yaml.SafeLoader):
+        pass
+
+    bool_tag = "tag:yaml.org,2002:bool"
+    GateLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != bool_tag]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    GateLoader.add_implicit_resolver(
+        bool_tag, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    return GateLoader
+
+
 def load_config(path: str | Path) -> GateConfig:
     """Read and validate a gate YAML file (structure only; fit to a report comes later)."""
     import yaml
 
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the gate file ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
@@ -115,6 +138,8 @@ def load_config(path: str | Path) -> GateConfig:
 
 
 def parse_config(doc: Any, where: str = "gate") -> GateConfig:
+    if doc is None:
+        raise UsageError(f"{where}: the gate file is empty (it needs 'version: 1' and 'checks')")
     if not isinstance(doc, dict):
         raise UsageError(f"{where}: expected a mapping with 'version' and 'checks'")
     unknown = sorted(set(doc) - {"version", "checks"})
@@ -173,6 +198,8 @@ def _parse_check(raw: Any, where: str) -> Check:
     check = Check(**kw)
     if kind == "max_drop" and check.profile == "clean":
         raise UsageError(f"{where}: max_drop needs a noise profile, not 'clean'")
+    if check.profile == "clean" and check.severity not in (None, 0):
+        raise UsageError(f"{where}: 'severity' applies to a noise profile, not to 'clean'")
     if kind == "not_worse" and check.test == "mcnemar" and check.margin:
         raise UsageError(f"{where}: 'margin' only works with test: ci")
     if kind == "not_worse" and check.test == "mcnemar" and check.on == "gap":
@@ -227,14 +254,26 @@ def _rows(report: dict, c: Check) -> tuple[list[dict], list[str]]:
         if hit:
             rows.append(hit[0])
             continue
-        why = [f["error"] for f in report.get("failures", [])
-               if f["profile"] == c.profile and f["severity"] == sev]
+        here = [f for f in report.get("failures", [])
+                if f["profile"] == c.profile and f["severity"] == sev]
+        own = [f["error"] for f in here if f.get("lang") in (None, c.lang)]
+        other = [f"{f['lang']}: {f['error']}" for f in here if f.get("lang") not in (None, c.lang)]
+        # this language's (or the whole condition's) reason; for the average, also the first
+        # language that is missing from it
+        why = own[:1] + (other[:1] if c.lang == "all" or not own else [])
         missing.append(f"no result for {c.lang} {c.profile} s{sev}"
-                       + (f" ({why[0]})" if why else ""))
+                       + (f" ({'; '.join(why)})" if why else ""))
     return rows, missing
 
 
 def _evaluate(report: dict, c: Check) -> tuple[bool, str]:
+    try:
+        return _evaluate_rows(report, c)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # fail closed
+        return False, f"malformed report ({type(exc).__name__}: {exc})"
+
+
+def _evaluate_rows(report: dict, c: Check) -> tuple[bool, str]:
     rows, missing = _rows(report, c)
     if missing:
         return False, "; ".join(missing)
@@ -307,6 +346,40 @@ def run_checks(report: dict[str, Any] | None, config: GateConfig,
     return GateResult(results)
 
 
+REPORT_SCHEMA = "robustx.report/1"
+_ROW_KEYS = ("lang", "profile", "severity", "score_a", "score_b", "diff", "gap_a", "gap_b",
+             "rel_drop_a", "rel_drop_b")
+
+
+def check_report(doc: Any) -> str | None:
+    """Why ``doc`` cannot be gated (not a robustx.report/1 document, or malformed), or None.
+
+    Only the structure the gate reads is checked; report.schema.json is the full contract.
+    """
+    if not isinstance(doc, dict):
+        return "not a robustx.report/1 document (not a JSON object)"
+    schema = doc.get("schema")
+    if schema != REPORT_SCHEMA:
+        return (f"report schema {schema!r} is not supported (this robustx reads "
+                f"{REPORT_SCHEMA})" if schema else "not a robustx.report/1 document "
+                "(no 'schema' key)")
+    for key in ("conditions", "results", "languages", "failures"):
+        if not isinstance(doc.get(key), list):
+            return f"malformed report (no {key!r} list)"
+    for i, c in enumerate(doc["conditions"]):
+        if not (isinstance(c, dict) and isinstance(c.get("profile"), str)
+                and isinstance(c.get("severity"), int)):
+            return f"malformed report (conditions[{i}] needs a profile and a severity)"
+    for i, r in enumerate(doc["results"]):
+        missing = [k for k in _ROW_KEYS if not isinstance(r, dict) or k not in r]
+        if missing:
+            return f"malformed report (results[{i}] has no {missing[0]!r})"
+    for i, f in enumerate(doc["failures"]):
+        if not (isinstance(f, dict) and {"profile", "severity", "error"} <= set(f)):
+            return f"malformed report (failures[{i}] needs profile, severity and error)"
+    return None
+
+
 def read_report(path: str | Path) -> tuple[dict | None, str | None]:
     """(report, None) or (None, why it cannot be used)."""
     path = Path(path)
@@ -316,12 +389,8 @@ def read_report(path: str | Path) -> tuple[dict | None, str | None]:
         return None, f"{path}: cannot read ({exc.strerror or exc})"
     except ValueError as exc:
         return None, f"{path}: not valid JSON ({exc})"
-    if not isinstance(doc, dict) or doc.get("schema") != "robustx.report/1":
-        return None, f"{path}: not a robustx.report/1 document"
-    for key in ("conditions", "results", "languages", "failures"):
-        if not isinstance(doc.get(key), list):
-            return None, f"{path}: malformed report (no {key!r} list)"
-    return doc, None
+    error = check_report(doc)
+    return (None, f"{path}: {error}") if error else (doc, None)
 
 
 # --- outputs ------------------------------------------------------------------------------
@@ -364,15 +433,23 @@ def write_outputs(result: GateResult, junit: str | Path, report_path: str | Path
     from .report import write_text_atomic
 
     junit = Path(junit)
-    write_text_atomic(junit, junit_xml(result))
+    try:
+        write_text_atomic(junit, junit_xml(result))
+    except OSError as exc:
+        raise UsageError(f"cannot write the JUnit XML to {junit} ({exc.strerror or exc})"
+                         ) from None
     result.junit = junit
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         text = summary_markdown(result)
         if report_path:
             text += f"\nReport: `{report_path}`\n"
-        with open(summary, "a", encoding="utf-8") as fh:
-            fh.write(text + "\n")
+        try:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+        except OSError as exc:
+            raise UsageError(f"cannot append to GITHUB_STEP_SUMMARY={summary} "
+                             f"({exc.strerror or exc})") from None
     return result
 
 
@@ -387,13 +464,25 @@ def print_result(result: GateResult, file=None, only_failures: bool = False) -> 
           f"{f' (JUnit: {result.junit})' if result.junit else ''}", file=file)
 
 
-def gate(report: str | Path, config: str | Path | GateConfig, junit: str | Path | None = None
-         ) -> GateResult:
-    """Run a gate file on a report file; writes JUnit (default ``<report dir>/gate-junit.xml``)."""
+def gate(report: str | Path | dict[str, Any], config: str | Path | GateConfig,
+         junit: str | Path | None = None) -> GateResult:
+    """Run a gate file on a report (a report.json path or the document itself).
+
+    Writes JUnit XML to ``junit`` (default ``<report dir>/gate-junit.xml``; a document given as
+    a dict needs ``junit``) and appends to $GITHUB_STEP_SUMMARY when it is set.
+    """
     cfg = config if isinstance(config, GateConfig) else load_config(config)
-    doc, error = read_report(report)
+    if isinstance(report, dict):
+        if junit is None:
+            raise UsageError("gate(): pass junit= when the report is a document, not a file")
+        doc, error = report, check_report(report)
+        doc, report_path = (None if error else doc), None
+    else:
+        doc, error = read_report(report)
+        report_path = report
+        junit = junit or Path(report).parent / "gate-junit.xml"
     result = run_checks(doc, cfg, error)
-    return write_outputs(result, junit or Path(report).parent / "gate-junit.xml", report)
+    return write_outputs(result, junit, report_path)
 
 
 def cli_gate(args: argparse.Namespace) -> int:

@@ -91,8 +91,9 @@ def gap_heatmap(doc: dict[str, Any], path: Path) -> Path | None:
         for i in range(len(langs)):
             for j in range(len(conds)):
                 v = grids[label][i, j]
+                dark = not np.isnan(v) and abs(v) > 0.6 * vmax  # light text on dark cells
                 ax.text(j, i, "–" if np.isnan(v) else f"{v:.1f}", ha="center", va="center",
-                        fontsize=7)
+                        fontsize=7, color="white" if dark else "black")
     fig.colorbar(image, ax=axes[0].tolist(), label=f"{doc['metric']} points")
     try:
         return _save(fig, path)

@@ -79,6 +79,14 @@ def _table(rows: list[dict]) -> list[str]:
     return lines
 
 
+def _mcnemar_note(doc: dict[str, Any]) -> list[str]:
+    if not any(r.get("mcnemar") for r in doc["results"]):
+        return []
+    below = doc["settings"].get("mcnemar", {}).get("exact_below", 25)
+    return [f"- McNemar p: exact binomial test below {below} discordant pairs, chi-square with "
+            "continuity correction from there on; pooled over languages for the average"]
+
+
 def markdown(doc: dict[str, Any]) -> str:
     """The report as Markdown tables (scores in percent, as XTREME reports them)."""
     a, b = doc["checkpoints"]["A"], doc["checkpoints"]["B"]
@@ -90,6 +98,7 @@ def markdown(doc: dict[str, Any]) -> str:
         f"- languages: {', '.join(doc['languages'])}",
         f"- B − A with a paired bootstrap {conf:.0%} CI "
         f"({doc['settings']['bootstrap']['resamples']} resamples); gap = clean − noisy, in points",
+        *_mcnemar_note(doc),
         "",
         "## Average over languages", "",
         *_table([r for r in doc["results"] if r["lang"] == "all"]), "",
@@ -101,7 +110,8 @@ def markdown(doc: dict[str, Any]) -> str:
         lines.append("")
     for lang in doc["languages"]:
         rows = [r for r in doc["results"] if r["lang"] == lang]
-        lines += [f"## {lang}", "", *_table(rows), ""]
+        n = f" (n = {rows[0]['n']})" if rows else ""
+        lines += [f"## {lang}{n}", "", *_table(rows), ""]
     lines += ["## Reproducibility", "",
               f"- data: `{doc['data']['source']}` (fingerprint `{doc['data']['fingerprint']}`)",
               f"- noise seed {doc['settings']['seed']}, bootstrap seed "

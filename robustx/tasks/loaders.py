@@ -524,7 +524,11 @@ def load_local(task: Task | None, langs: Sequence[str] | None, data: Path) -> li
         splits.append(_make_split(ftask, ds, lang, str(path), rel.as_posix(),
                                   FORMATS[path.suffix.lower()], manifest, layout))
     if not splits:
-        raise InputError(f"{data}: no data for language(s) {', '.join(langs or [])}")
+        if langs:
+            raise InputError(f"{data}: no data for language(s) {', '.join(langs)}")
+        raise InputError(f"{data}: no {task.name + ' ' if task else ''}data here"
+                         + (f" (expected files under {task.name}/ or named for the task)"
+                            if task and data.is_dir() else ""))
     return splits
 
 

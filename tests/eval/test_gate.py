@@ -215,3 +215,133 @@ def test_cli_unreadable_report_exits_1(tmp_path, monkeypatch):
 def test_example_gate_file_is_valid():
     cfg = G.load_config(Path(__file__).resolve().parents[2] / "examples" / "gate.yaml")
     assert cfg.checks and {c.type for c in cfg.checks} == set(G.TYPES)
+
+
+# --- hostile inputs ---------------------------------------------------------------------------
+
+def test_report_of_another_schema_version_fails_closed_naming_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    rep = report()
+    rep["schema"] = "robustx.report/2"
+    rp, gp = write(tmp_path, rep, GATE)
+    assert main(["gate", str(rp), "--config", str(gp)]) == 1
+    out = capsys.readouterr().out
+    assert "report schema 'robustx.report/2' is not supported" in out
+    assert out.count("FAIL  ") == 4  # the report check and every threshold
+
+
+@pytest.mark.parametrize("damage, needle", [
+    (lambda r: r["results"][0].pop("score_b"), "results[0] has no 'score_b'"),
+    (lambda r: r["conditions"].__setitem__(0, {"profile": "clean"}), "conditions[0]"),
+    (lambda r: r.__setitem__("results", {}), "no 'results' list"),
+    (lambda r: r["failures"].append({"error": "x"}), "failures[0]"),
+])
+def test_malformed_report_fails_closed_not_internal_error(tmp_path, monkeypatch, capsys,
+                                                          damage, needle):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    rep = report()
+    damage(rep)
+    rp, gp = write(tmp_path, rep, GATE)
+    assert main(["gate", str(rp), "--config", str(gp)]) == 1
+    assert f"malformed report ({needle}" in capsys.readouterr().out or needle in \
+        ET.parse(tmp_path / "gate-junit.xml").getroot().find(".//failure").get("message")
+
+
+def test_a_row_with_wrong_types_fails_its_check():
+    rep = report()
+    rep["results"][4]["score_b"] = "high"  # all clean
+    res = G.run_checks(rep, config({"type": "min_score", "value": 0.3}))
+    assert not res.passed and "malformed report" in res.results[1].message
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("", "the gate file is empty"),
+    ("# only a comment\n", "the gate file is empty"),
+    ("- a\n- list\n", "expected a mapping"),
+    ("version: 1\nchecks:\n  - {type: min_score, profile: clean, severity: 3, value: 0.1}\n",
+     "'severity' applies to a noise profile"),
+])
+def test_cli_empty_or_odd_gate_files_exit_2_with_one_line(tmp_path, capsys, text, needle):
+    rp, gp = write(tmp_path, report(), text)
+    assert main(["gate", str(rp), "--config", str(gp)]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_gate_on_a_language_not_run_exits_2(tmp_path, capsys):
+    rp, gp = write(tmp_path, report(), "version: 1\nchecks:\n"
+                   "  - {type: max_drop, lang: sw, profile: typo, value: 0.1}\n")
+    assert main(["gate", str(rp), "--config", str(gp)]) == 2
+    assert "language 'sw' is not in the report (has: de, en, or 'all')" in capsys.readouterr().err
+
+
+def test_missing_language_rows_fail_closed(tmp_path):
+    """A language the report ran but has no row for (its evaluation failed) is a failure."""
+    rep = report()
+    rep["results"] = [r for r in rep["results"] if r["lang"] != "de"]
+    res = G.run_checks(rep, config({"type": "min_score", "lang": "de", "value": 0.0}))
+    assert [r.passed for r in res.results] == [True, False]
+    assert "no result for de clean s0" in res.results[1].message
+
+
+def test_step_summary_only_when_the_variable_is_set(tmp_path, monkeypatch):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    rp, gp = write(tmp_path, report(), GATE)
+    assert main(["gate", str(rp), "--config", str(gp), "--quiet"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gate-junit.xml", "gate.yaml",
+                                                          "report.json"]
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert main(["gate", str(rp), "--config", str(gp), "--quiet"]) == 0
+    text = summary.read_text(encoding="utf-8")
+    assert "### robustx gate: passed" in text and text.count("| ✅ |") == 4
+
+
+def test_api_gate_takes_a_report_document(tmp_path, monkeypatch):
+    from robustx import api
+
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    gp = tmp_path / "gate.yaml"
+    gp.write_text(GATE, encoding="utf-8")
+    res = api.gate(report(), gp, junit=tmp_path / "j.xml")
+    assert res.passed and (tmp_path / "j.xml").is_file()
+    with pytest.raises(UsageError, match="junit"):
+        api.gate(report(), gp)
+
+
+def test_yaml_on_key_is_not_a_boolean(tmp_path):
+    """PyYAML reads an unquoted ``on`` key as True (YAML 1.1); the gate reads YAML 1.2 booleans,
+    so the documented ``on: gap`` works, and ``yes`` is not silently a boolean."""
+    gp = tmp_path / "gate.yaml"
+    gp.write_text("version: 1\nchecks:\n  - {type: not_worse, profile: typo, on: gap}\n"
+                  "  - {type: max_drop, profile: typo, value: 0.1, relative: true}\n",
+                  encoding="utf-8")
+    cfg = G.load_config(gp)
+    assert cfg.checks[0].on == "gap" and cfg.checks[1].relative is True
+    assert [r.passed for r in G.run_checks(report(), cfg).results] == [True, True, True]
+    gp.write_text("version: 1\nchecks:\n  - {type: max_drop, profile: typo, value: 0.1, "
+                  "relative: yes}\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="'relative' must be true or false"):
+        G.load_config(gp)
+
+
+def test_unwritable_junit_is_a_usage_error(tmp_path, capsys):
+    rp, gp = write(tmp_path, report(), GATE)
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    assert main(["gate", str(rp), "--config", str(gp), "--junit",
+                 str(tmp_path / "file" / "junit.xml")]) == 2
+    assert "cannot write the JUnit XML" in capsys.readouterr().err
+
+
+def test_missing_row_names_its_own_failure_first():
+    rep = report()
+    rep["results"] = [r for r in rep["results"] if r["profile"] != "typo" or r["lang"] == "en"]
+    rep["failures"] = [{"profile": "typo", "severity": 3, "lang": "de", "error": "OOM"},
+                       {"profile": "typo", "severity": 3, "lang": "all",
+                        "error": "no language average: some languages have no result"}]
+    res = G.run_checks(rep, config({"type": "max_drop", "profile": "typo", "value": 1.0},
+                                   {"type": "max_drop", "profile": "typo", "lang": "de",
+                                    "value": 1.0}))
+    assert res.results[1].message == ("no result for all typo s3 (no language average: some "
+                                      "languages have no result; de: OOM)")
+    assert res.results[2].message == "no result for de typo s3 (OOM)"

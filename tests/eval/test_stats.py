@@ -114,3 +114,124 @@ def test_ci_contains_the_estimate_and_p_is_a_probability(pairs, seed):
     assert out["ci_low"] >= -100 and out["ci_high"] <= 100
     assert out["estimate"] == pytest.approx(S.metric("accuracy", b) - S.metric("accuracy", a))
     assert 0.0 <= S.mcnemar(a["correct"], b["correct"])["p_value"] <= 1.0
+
+
+@pytest.mark.parametrize("b, c", [(0, 1), (2, 8), (3, 3), (5, 19), (11, 13), (0, 24)])
+def test_mcnemar_exact_branch_equals_scipy_binomtest(b, c):
+    from scipy.stats import binomtest
+
+    out = S.mcnemar_counts(b, c)
+    assert out["method"] == "exact"  # b + c < 25
+    assert out["p_value"] == pytest.approx(binomtest(b, b + c, 0.5).pvalue, rel=1e-12)
+
+
+@pytest.mark.parametrize("b, c", [(12, 13), (10, 30), (40, 25), (100, 130)])
+def test_mcnemar_chi_square_branch_equals_scipy(b, c):
+    from scipy.stats import chi2
+
+    out = S.mcnemar_counts(b, c)
+    assert out["method"] == "chi2-cc"  # b + c >= 25
+    stat = (abs(b - c) - 1) ** 2 / (b + c)
+    assert out["statistic"] == pytest.approx(stat)
+    assert out["p_value"] == pytest.approx(chi2.sf(stat, df=1), rel=1e-12)
+
+
+def _brute_force(kind, a, b, resamples, seed):
+    """The paired bootstrap written out one resample at a time (the reference)."""
+    n = len(next(iter(a.values())))
+    idx = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
+
+    def corpus(st, ix):
+        if kind == "ner":  # corpus entity F1 from the resampled sentences' counts
+            tp, pred, gold = (float(np.sum(np.asarray(st[k])[ix])) for k in ("tp", "pred", "gold"))
+            return 100 * 2 * tp / (pred + gold) if pred + gold else 0.0
+        return 100 * float(np.mean(np.asarray(st["f1"])[ix]))  # squad: mean per-question F1
+
+    return np.array([corpus(b, ix) - corpus(a, ix) for ix in idx])
+
+
+@pytest.mark.parametrize("kind", ["ner", "squad"])
+def test_bootstrap_resamples_examples_and_recomputes_the_corpus_metric(kind):
+    rng = np.random.default_rng(4)
+    n = 40
+
+    def stats():
+        if kind == "ner":
+            gold = rng.integers(0, 4, n)
+            pred = rng.integers(0, 4, n)
+            return {"tp": np.minimum(gold, pred) * rng.integers(0, 2, n), "pred": pred,
+                    "gold": gold}
+        return {"exact_match": rng.integers(0, 2, n), "f1": rng.random(n)}
+
+    a, b = stats(), stats()
+    est, draws = S.bootstrap_draws(kind, [(1.0, b), (-1.0, a)], 300, [9, 1])
+    assert draws == pytest.approx(_brute_force(kind, a, b, 300, [9, 1]), abs=1e-9)
+    assert est == pytest.approx(S.metric(kind, b) - S.metric(kind, a))
+
+
+def test_entity_f1_bootstrap_is_not_a_mean_of_sentence_f1():
+    # A finds the one entity of a long sentence, B the three of another: corpus F1 differs
+    # from the mean of per-sentence F1, and the estimate is the corpus one.
+    a = {"tp": [1, 0], "pred": [1, 0], "gold": [1, 3]}  # corpus F1 = 2/(1+4) = 40
+    b = {"tp": [0, 3], "pred": [0, 3], "gold": [1, 3]}  # corpus F1 = 6/(3+4) = 85.7
+    out = S.paired_bootstrap("ner", a, b, resamples=50, seed=0)
+    assert out["estimate"] == pytest.approx(600 / 7 - 40)
+    assert out["estimate"] != pytest.approx(0.0)  # per-sentence means are both 50
+
+
+# --- the report rows built from per-example statistics ------------------------------------------
+
+def _doc(correct: dict[str, list[int]]) -> dict:
+    """A minimal scores document (as robustx.eval.run.evaluate returns) from 0/1 outcomes."""
+    return {"task": "xnli", "family": "pair", "kind": "accuracy", "metric": "accuracy",
+            "languages": list(correct), "checkpoint": {"name": "x", "path": "x",
+                                                       "fingerprint": "f"},
+            "data": {"source": "d", "fingerprint": "d"},
+            "results": {lang: {"score": 100 * sum(v) / len(v), "n": len(v),
+                               "data": {"fingerprint": lang}} for lang, v in correct.items()},
+            "predictions": {lang: {"stats": {"correct": v}} for lang, v in correct.items()}}
+
+
+def test_report_rows_and_language_average_by_hand(tmp_path):
+    from robustx.eval.compare import Condition, build_report
+
+    clean, noisy = Condition("clean", 0), Condition("typo", 3)
+    clean.docs = {"A": _doc({"en": [1] * 10, "de": [1] * 8 + [0] * 2}),
+                  "B": _doc({"en": [1] * 10, "de": [1] * 10})}
+    noisy.docs = {"A": _doc({"en": [1] * 6 + [0] * 4, "de": [1] * 4 + [0] * 6}),
+                  "B": _doc({"en": [1] * 9 + [0] * 1, "de": [1] * 9 + [0] * 1})}
+    doc = build_report([clean, noisy], [], seed=1, bootstrap=200, confidence=0.95,
+                       out=tmp_path)
+    rows = {(r["lang"], r["profile"]): r for r in doc["results"]}
+    en, de, avg = rows[("en", "typo")], rows[("de", "typo")], rows[("all", "typo")]
+    assert (en["score_a"], en["score_b"], en["gap_a"], en["gap_b"]) == (60, 90, 40, 10)
+    assert (de["score_a"], de["score_b"], de["gap_a"], de["gap_b"]) == (40, 90, 40, 10)
+    assert en["rel_drop_a"] == pytest.approx(0.4) and de["rel_drop_a"] == pytest.approx(0.5)
+    assert (en["mcnemar"]["b"], en["mcnemar"]["c"]) == (0, 3)  # A right/B wrong, A wrong/B right
+    assert en["mcnemar"]["p_value"] == pytest.approx(2 * 0.5 ** 3)
+    assert (de["mcnemar"]["b"], de["mcnemar"]["c"]) == (0, 5)
+    # XTREME average: unweighted over languages; McNemar pools the discordant pairs
+    assert (avg["score_a"], avg["score_b"], avg["n"]) == (50, 90, 20)
+    assert avg["diff"]["estimate"] == pytest.approx(40)
+    assert (avg["mcnemar"]["b"], avg["mcnemar"]["c"]) == (0, 8)
+    assert avg["mcnemar"]["p_value"] == pytest.approx(2 * 0.5 ** 8)
+    assert (avg["gap_a"], avg["gap_b"]) == (40, 10)
+    assert avg["rel_drop_a"] == pytest.approx(40 / 90)  # (mean clean - mean noisy) / mean clean
+    assert avg["gap_diff"]["estimate"] == pytest.approx(-30)
+    assert avg["diff"]["ci_low"] <= 40 <= avg["diff"]["ci_high"]
+    assert doc["failures"] == []
+
+
+def test_a_language_whose_examples_do_not_line_up_is_a_recorded_failure(tmp_path):
+    from robustx.eval.compare import Condition, build_report
+
+    clean, noisy = Condition("clean", 0), Condition("typo", 3)
+    clean.docs = {k: _doc({"en": [1] * 4, "de": [1] * 4}) for k in "AB"}
+    noisy.docs = {k: _doc({"en": [1] * 4, "de": [1] * 3}) for k in "AB"}  # de lost a row
+    doc = build_report([clean, noisy], [], seed=1, bootstrap=50, confidence=0.95,
+                       out=tmp_path)
+    assert {(r["lang"], r["profile"]) for r in doc["results"]} == {
+        ("en", "clean"), ("de", "clean"), ("all", "clean"), ("en", "typo")}
+    assert [(f["lang"], f["profile"]) for f in doc["failures"]] == [("de", "typo"),
+                                                                   ("all", "typo")]
+    assert "aligned" in doc["failures"][0]["error"]
