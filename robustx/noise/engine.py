@@ -94,6 +94,7 @@ class Schedule(NamedTuple):
     subsets: tuple[tuple[ActiveStep, ...], ...]
     cum: tuple[float, ...]  # cumulative P(subset | picked); empty when there are too many steps
     spans: bool  # some step groups characters of a spaceless script into words
+    pred: Callable[[str], bool] | None  # the grouping every step shares, if they all share one
 
 
 MAX_JOINT_STEPS = 10  # 2**10 - 1 subsets at most
@@ -112,10 +113,10 @@ def _schedule(lang: str, steps: tuple[ActiveStep, ...]) -> Schedule:
     cum = [c / total for c in itertools.accumulate(probs)] if probs else []
     if cum:
         cum[-1] = 1.0
-    spans = lang in SPACELESS_LANGS and any(
-        s.op.span is not None and _span_predicate(s.op.name, lang, s.params) is not None
-        for s in steps)
-    return Schedule(steps, min(p_any, 1.0), tuple(subsets), tuple(cum), spans)
+    preds = {_span_predicate(s.op.name, lang, s.params) if s.op.span else None for s in steps}
+    spans = lang in SPACELESS_LANGS and preds != {None}
+    shared = next(iter(preds)) if spans and len(preds) == 1 else None
+    return Schedule(steps, min(p_any, 1.0), tuple(subsets), tuple(cum), spans, shared)
 
 
 @dataclass
@@ -250,21 +251,45 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
             return word
         return out
 
+    def groups_for(pred: Callable[[str], bool]) -> list[range]:
+        """Runs of touching units that ``pred`` accepts as one word (the others alone)."""
+        cur = [cores.get(k, u) for k, u in enumerate(units)]
+        joinable = [bool(c) and c == core(k) == u and is_spaceless_unit(c, lang)
+                    if k not in cores else bool(c) and is_spaceless_unit(c, lang)
+                    for k, (u, c) in enumerate(zip(units, cur))]
+        return _groups(cur, joinable, adjacent, pred)
+
+    def rewrite(g: Sequence[int], word: str, steps: Sequence[ActiveStep]) -> bool:
+        out = word
+        for step in steps:
+            out = apply(step, out)
+        if out is word:
+            return False
+        cores[g[0]] = out
+        for k in g[1:]:
+            cores[k] = ""
+            merged.add(k)
+        return True
+
+    def word_of(g: Sequence[int]) -> str:
+        return core(g[0]) if len(g) == 1 else "".join(core(k) for k in g)
+
     sched = plan.schedule(lang)
     grouping = adjacent is not None and sched.spans
-    if sched.cum and not grouping:  # joint draw: two draws per picked word
-        for idx in pick.picks(n, sched.p_any):
+    if sched.cum and (not grouping or sched.pred is not None):
+        # Joint draw, two draws per picked word; words are units, or the runs of the one
+        # predicate that every step shares (Thai letters for typos).
+        groups = groups_for(sched.pred) if grouping else None
+        for idx in pick.picks(len(groups) if groups is not None else n, sched.p_any):
             chosen = sched.subsets[bisect.bisect_right(sched.cum, pick.random())]
-            word = core(idx)
+            g = groups[idx] if groups is not None else (idx,)
+            word = word_of(g)
             if word:
-                for step in chosen:
-                    word = apply(step, word)
-                cores[idx] = word
+                rewrite(g, word, chosen)
     else:  # step by step: characters of spaceless scripts may be grouped differently per op
         # Groups per predicate, kept while only that predicate's op rewrites words: a rewritten
-        # run stays one word for the next op (kbd, then swap in the same Thai word).
+        # run stays one word for the next op.
         grouped: dict[Callable[[str], bool], list[range]] = {}
-        bare: list[bool] = []  # unit k is one character of a spaceless script, no punctuation
         for step in sched.steps:
             groups = pred = None
             if grouping and step.op.span is not None:
@@ -272,24 +297,11 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
                 if pred is not None:
                     groups = grouped.get(pred)
                     if groups is None:
-                        if not bare:
-                            bare = [u == core(k) and is_spaceless_unit(u, lang)
-                                    for k, u in enumerate(units)]
-                        cur = [cores.get(k, u) for k, u in enumerate(units)]
-                        joinable = [b and bool(c) and (k not in cores or is_spaceless_unit(c, lang))
-                                    for k, (b, c) in enumerate(zip(bare, cur))]
-                        groups = grouped[pred] = _groups(cur, joinable, adjacent, pred)
+                        groups = grouped[pred] = groups_for(pred)
             for idx in pick.picks(len(groups) if groups is not None else n, step.rate):
                 g = groups[idx] if groups is not None else (idx,)
-                word = core(g[0]) if len(g) == 1 else "".join(core(k) for k in g)
-                if not word:
-                    continue
-                out = apply(step, word)
-                if out is not word:
-                    cores[g[0]] = out
-                    for k in g[1:]:
-                        cores[k] = ""
-                        merged.add(k)
+                word = word_of(g)
+                if word and rewrite(g, word, (step,)):
                     for other in [q for q in grouped if q is not pred]:
                         del grouped[other]
     new = list(units)

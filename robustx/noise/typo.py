@@ -352,7 +352,7 @@ def _strip_cluster(unit: str) -> str:
     return unit if new == decomposed else unicodedata.normalize("NFC", new)
 
 
-@op("strip_diacritics", "typo")
+@op("strip_diacritics", "typo", span=_run_span)
 def strip_diacritics(word: str, lang: str, rng: Any, *, whole_word: bool = True) -> str | None:
     """Type a word without its accents (é->e, ü->u, ế->e, ş->s, ı->i, ё->е, ά->α).
 
@@ -384,7 +384,7 @@ def _title(ch: str, lang: str) -> str:
     return ch.title()
 
 
-@op("case", "typo")
+@op("case", "typo", span=_run_span)
 def case(word: str, lang: str, rng: Any) -> str | None:
     """Lowercase a capitalised word or capitalise a lowercase one; None for caseless scripts."""
     for i, ch in enumerate(word):
