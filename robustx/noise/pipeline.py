@@ -26,10 +26,9 @@ from ..errors import InputError, InternalError, UsageError
 from ..profiles import Profile
 from ..signature import signature
 from ..tasks.loaders import HIDDEN_PREFIX, LANG_COLUMNS, PARA_KEY, Split
-from .engine import Plan, Stats, check_languages, corrupt_example
+from .engine import Plan, check_languages, corrupt_example
 
 BATCH = 512
-CHRF_SENTENCES = 20000  # per language; chrF is measured on the first N examples
 CHRF_ORDER, CHRF_BETA = 6, 2  # sacrebleu's chrF defaults (no word n-grams, whitespace dropped)
 STAT = "__rx_stats"
 STAT_LANG = "__rx_lang"
@@ -45,16 +44,22 @@ def make_plan(split: Split, profile: Profile, seed: int,
 
 
 def corrupt_batch(batch: dict[str, list], plan: Plan) -> dict[str, list]:
-    """``datasets.map`` batch function: noisy columns plus two stats columns (dropped on write)."""
+    """``datasets.map`` batch function: noisy columns plus two stats columns (dropped on write).
+
+    The stats row of an example is [valid, words, changed, edits, chars, rejected,
+    unavailable per op..., chrF statistics...]; measuring here keeps it in the worker processes.
+    """
     cols = list(batch)
-    rows, langs, nums = [], [], []
+    out: dict[str, list] = {c: [] for c in cols}
+    langs, nums = [], []
     for values in zip(*batch.values(), strict=True):
-        new, lang, st, valid = corrupt_example(dict(zip(cols, values, strict=True)), plan)
-        rows.append(new)
+        row = dict(zip(cols, values, strict=True))
+        new, lang, st, valid = corrupt_example(row, plan)
+        for c in cols:
+            out[c].append(new[c])
         langs.append(lang)
         nums.append([int(valid), st.words, st.changed, st.edits, st.chars, st.rejected,
-                     *st.unavailable])
-    out = {c: [r[c] for r in rows] for c in cols}
+                     *st.unavailable, *chrf_stats(_side_text(new, plan), _side_text(row, plan))])
     out[STAT_LANG] = langs
     out[STAT] = nums
     return out
@@ -220,47 +225,37 @@ class SquadWriter:
 
 
 class LangStats:
-    """Per-language accumulator for the manifest's measured intensity."""
+    """Per-language running sums of the stats rows of :func:`corrupt_batch`."""
 
     def __init__(self, n_ops: int) -> None:
-        self.examples = self.invalid = 0
-        self.st = Stats(unavailable=[0] * n_ops)
-        self.chrf = [0] * (3 * CHRF_ORDER)  # summed sacrebleu segment statistics
-        self.chrf_sentences = 0
+        self.n_ops = n_ops
+        self.sums = [0] * (6 + n_ops + 3 * CHRF_ORDER)
+        self.examples = 0
 
-    def add(self, nums: Sequence[int]) -> None:
-        st = self.st
-        st.words += nums[0]
-        st.changed += nums[1]
-        st.edits += nums[2]
-        st.chars += nums[3]
-        st.rejected += nums[4]
-        for i, v in enumerate(nums[5:]):
-            st.unavailable[i] += v
+    def add(self, rows: Sequence[Sequence[int]]) -> None:
+        self.examples += len(rows)
+        for i, total in enumerate(map(sum, zip(*rows, strict=True))):
+            self.sums[i] += total
 
-    def add_chrf(self, noisy: str, clean: str) -> None:
-        for i, v in enumerate(chrf_stats(noisy, clean)):
-            self.chrf[i] += v
-        self.chrf_sentences += 1
+    @property
+    def invalid(self) -> int:
+        return self.examples - self.sums[0]
 
     def report(self, op_names: Sequence[str]) -> dict[str, Any]:
-        st = self.st
-        out = {
+        words, changed, edits, chars, rejected = self.sums[1:6]
+        unavailable = self.sums[6:6 + self.n_ops]
+        return {
             "examples": self.examples,
             "invalid_examples": self.invalid,
-            "words": st.words,
-            "words_changed": st.changed,
-            "share_words_changed": round(st.changed / st.words, 4) if st.words else 0.0,
-            "char_edits": st.edits,
-            "cer": round(st.edits / st.chars, 4) if st.chars else 0.0,
-            "rejected_outputs": st.rejected,
-            "unavailable": {f"{i}:{n}": v for i, (n, v) in enumerate(zip(op_names,
-                                                                          st.unavailable))},
+            "words": words,
+            "words_changed": changed,
+            "share_words_changed": round(changed / words, 4) if words else 0.0,
+            "char_edits": edits,
+            "cer": round(edits / chars, 4) if chars else 0.0,
+            "rejected_outputs": rejected,
+            "unavailable": {f"{i}:{n}": v for i, (n, v) in enumerate(zip(op_names, unavailable))},
+            "chrf": round(chrf_score(self.sums[6 + self.n_ops:]), 2),
         }
-        if self.chrf_sentences:
-            out["chrf"] = round(chrf_score(self.chrf), 2)
-            out["chrf_sentences"] = self.chrf_sentences
-        return out
 
 
 def _diff_spans(hw: list[str], rw: list[str]) -> tuple[list[tuple[int, int]], ...]:
@@ -364,10 +359,11 @@ def chrf_score(stats: Sequence[int]) -> float:
     return 100 * score
 
 
-def _side_text(batch: dict[str, list], j: int, plan: Plan) -> str:
+def _side_text(row: dict[str, Any], plan: Plan) -> str:
+    """The corrupted text of an example, the segment its chrF is measured on."""
     if plan.family == "tagging":
-        return " ".join(map(str, batch[plan.fields["tokens"]][j]))
-    return "\n".join(str(batch[plan.fields[r]][j] or "") for r in plan.roles)
+        return " ".join(map(str, row[plan.fields["tokens"]] or ()))
+    return "\n".join(str(row[plan.fields[r]] or "") for r in plan.roles)
 
 
 def file_hash(path: Path) -> str:
@@ -393,18 +389,17 @@ def data_fingerprint(splits: Sequence[Split]) -> str:
     return h.hexdigest()[:8]
 
 
-def _batches(split: Split, plan: Plan,
-             num_proc: int) -> Iterator[tuple[dict[str, list], dict[str, list]]]:
-    """(clean, noisy) batches in order; the clean one feeds chrF without a second pass."""
+def _batches(split: Split, plan: Plan, num_proc: int) -> Iterator[dict[str, list]]:
+    """Noisy batches with their stats columns, in order."""
     ds = split.dataset
     if num_proc > 1 and len(ds) >= num_proc:
         noisy = ds.map(corrupt_batch, batched=True, batch_size=BATCH, num_proc=num_proc,
                        fn_kwargs={"plan": plan}, load_from_cache_file=False,
                        desc=f"corrupting {split.name}")
-        yield from zip(ds.iter(batch_size=BATCH), noisy.iter(batch_size=BATCH), strict=True)
+        yield from noisy.iter(batch_size=BATCH)
         return
     for batch in ds.iter(batch_size=BATCH):
-        yield batch, corrupt_batch(batch, plan)
+        yield corrupt_batch(batch, plan)
 
 
 def out_relpath(split: Split) -> str:
@@ -458,18 +453,16 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
                 bar.update(task, description=f"{profile.name} {s.name}")
                 writer = Writer(tmp / out_relpath(s), s.fmt, s.dataset.features, s.layout)
                 invalid = 0
-                for clean, batch in _batches(s, plan, num_proc):
+                for batch in _batches(s, plan, num_proc):
                     stats, langs = batch.pop(STAT), batch.pop(STAT_LANG)
                     writer.write(batch)
-                    for j, (lang, nums) in enumerate(zip(langs, stats, strict=True)):
+                    by_lang: dict[str, list] = {}
+                    for lang, row in zip(langs, stats, strict=True):
+                        by_lang.setdefault(lang, []).append(row)
+                    for lang, rows in by_lang.items():
                         ls = per_lang.get(lang) or per_lang.setdefault(lang, LangStats(n_ops))
-                        ls.examples += 1
-                        if not nums[0]:
-                            ls.invalid += 1
-                            invalid += 1
-                        ls.add(nums[1:])
-                        if ls.chrf_sentences < CHRF_SENTENCES:
-                            ls.add_chrf(_side_text(batch, j, plan), _side_text(clean, j, plan))
+                        ls.add(rows)
+                        invalid += len(rows) - sum(r[0] for r in rows)
                     bar.advance(task, len(stats))
                 writer.close()
                 files.append({"file": out_relpath(s), "source": s.source,
