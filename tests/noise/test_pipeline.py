@@ -63,3 +63,22 @@ def test_corpus_score_matches_sacrebleu(pairs):
     hyps, refs = [h for h, _ in pairs], [r for _, r in pairs]
     total = [sum(col) for col in zip(*(chrf_stats(h, r) for h, r in pairs))]
     assert chrf_score(total) == CHRF().corpus_score(hyps, [refs]).score
+
+
+def test_manifest_chrf_is_sacrebleu_corpus_chrf_of_the_written_files(tmp_path):
+    """The manifest's per-language chrF equals sacrebleu's corpus chrF of noisy vs clean text."""
+    import json
+
+    from robustx import api
+    from robustx.tasks.loaders import SAMPLE_DIR
+
+    manifest = api.corrupt("typo", tmp_path / "o", task="xnli", sample=True, severity=5)
+    for lang, stats in manifest["intensity"].items():
+        clean = (SAMPLE_DIR / "xnli" / f"{lang}.jsonl").read_text(encoding="utf-8").splitlines()
+        noisy = (tmp_path / "o" / "xnli" / f"{lang}.jsonl").read_text(
+            encoding="utf-8").splitlines()
+        side = [[f"{r['sentence1']}\n{r['sentence2']}" for r in map(json.loads, rows)]
+                for rows in (noisy, clean)]
+        expected = CHRF().corpus_score(side[0], [side[1]]).score
+        assert stats["chrf"] == round(expected, 2), lang
+        assert stats["chrf"] < 100 and stats["examples"] == len(clean)
