@@ -24,7 +24,7 @@ def test_bench_corrupt():
     out = run("bench_corrupt.py", "--n", "40", "--repeats", "1")
     assert "40 sentence pairs" in out
     assert "robustx engine is" in out and "nlpaug KeyboardAug" in out
-    assert "identity-map floor" in out
+    assert "identity-map floor" in out and "with 2 processes" in out
     assert "robustx 0.0%" in out  # robustx keeps whitespace tokens aligned
 
 
