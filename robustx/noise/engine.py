@@ -23,7 +23,14 @@ from ..tasks import PAIR, QA, RETRIEVAL, TAGGING
 from ..tasks.loaders import PARA_ANSWERS, PARA_KEY
 from .base import OPS, Op, load_all_ops
 from .rng import Rng, key64, mix
-from .units import SPACELESS_LANGS, count_words, is_spaceless_unit, pieces, split_core
+from .units import (
+    SPACELESS_LANGS,
+    bare_spaceless,
+    count_words,
+    is_spaceless_unit,
+    pieces,
+    split_core,
+)
 
 MAX_SPAN = 12
 
@@ -254,9 +261,9 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
     def groups_for(pred: Callable[[str], bool]) -> list[range]:
         """Runs of touching units that ``pred`` accepts as one word (the others alone)."""
         cur = [cores.get(k, u) for k, u in enumerate(units)]
-        joinable = [bool(c) and c == core(k) == u and is_spaceless_unit(c, lang)
-                    if k not in cores else bool(c) and is_spaceless_unit(c, lang)
-                    for k, (u, c) in enumerate(zip(units, cur))]
+        joinable = bare_spaceless(units)
+        for k, c in cores.items():  # rewritten units: their current core decides
+            joinable[k] = bool(c) and is_spaceless_unit(c, lang)
         return _groups(cur, joinable, adjacent, pred)
 
     def rewrite(g: Sequence[int], word: str, steps: Sequence[ActiveStep]) -> bool:

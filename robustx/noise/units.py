@@ -148,6 +148,34 @@ def is_spaceless_unit(core: str, lang: str) -> bool:
     return lang in SPACELESS_LANGS and bool(_SPACELESS_CHAR.match(core))
 
 
+@cache
+def _spaceless_letter() -> re.Pattern[str]:
+    """A character of a spaceless script that is not punctuation (so a unit it heads has a
+    core that is the whole unit, when nothing after it is punctuation)."""
+    spans, start = [], None
+    for cp in range(0x30001):
+        hit = cp < 0x30000 and bool(_SPACELESS_CHAR.match(chr(cp))) and is_punct(chr(cp))
+        if hit and start is None:
+            start = cp
+        elif not hit and start is not None:
+            spans.append(f"\\U{start:08x}-\\U{cp - 1:08x}")
+            start = None
+    return re.compile(f"(?![{''.join(spans)}]){_SPACELESS_CLASS}")
+
+
+def bare_spaceless(units: Sequence[str]) -> list[bool]:
+    """For each unit of :func:`pieces`: one character of a spaceless script (with its marks)
+    and no punctuation, i.e. ``is_spaceless_unit(u) and split_core(u)[1] == u``, cheaply.
+
+    A unit's tail is marks and joiners, never punctuation, except what follows a ZWJ.
+    """
+    out = [False] * len(units)
+    for m in _spaceless_letter().finditer("".join(map(_HEAD, units))):
+        u = units[m.start()]
+        out[m.start()] = "\u200d" not in u or not is_punct(u[-1])
+    return out
+
+
 _NOT_ALNUM = re.compile(r"[\W_]")
 _HEAD = operator.itemgetter(slice(0, 1))
 

@@ -117,3 +117,20 @@ def test_attach_class_holds_every_combining_mark():
     marks = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c))[0] == "M"]
     assert all(attach.match(m) for m in marks)
     assert not any(attach.match(c) for c in "a中\U0001F600\U0001D400\U00020001")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(spaceless_text, st.text(max_size=6)))
+def test_property_bare_spaceless_is_spaceless_without_punctuation(text):
+    from robustx.noise.units import bare_spaceless, is_spaceless_unit, pieces
+
+    units = pieces(text, "th")[1::2]
+    assert bare_spaceless(units) == [is_spaceless_unit(u, "th") and split_core(u)[1] == u
+                                     for u in units]
+
+
+def test_bare_spaceless_examples():
+    from robustx.noise.units import bare_spaceless
+
+    assert bare_spaceless(["ก", "วั", "中", "・", "。", "a", "๏", "ก\u200d!", "ก\u200dข"]) == [
+        True, True, True, False, False, False, False, False, True]
