@@ -5,7 +5,8 @@ A noise op is a pure function ``fn(word, lang, rng, **params) -> str | None``:
 * ``word`` is the *core* of one word unit: surrounding punctuation is already split off and is
   never passed in, and it is never empty;
 * ``lang`` is the ISO 639-1 code of the text;
-* ``rng`` is a ``numpy.random.Generator`` owned by the caller; ops never touch global state;
+* ``rng`` is the caller's :class:`~robustx.noise.rng.Rng` (``random``, ``integers``, ``choice``
+  with numpy Generator conventions, so a numpy Generator works too); ops never touch global state;
 * params are keyword-only arguments with defaults; a profile may set them, unknown ones are errors.
 
 It returns the new word, or ``None`` when it has nothing to offer for this word (no layout key,
