@@ -219,6 +219,48 @@ def _groups(cores: list[str], joinable: list[bool], links: Sequence[bool],
     return out
 
 
+def _apply(step: ActiveStep, word: str, lang: str, rngs: dict[int, Rng], base: int,
+           stats: Stats) -> str:
+    """One op on one word, from the op's own stream; ``word`` itself when it has nothing to
+    offer (counted unavailable) or offers something that is not one unit (counted rejected)."""
+    rng = rngs.get(step.index)
+    if rng is None:
+        rng = rngs[step.index] = Rng(mix(base, step.index))
+    out = step.op.fn(word, lang, rng, **step.kwargs)
+    if out is None:
+        stats.unavailable[step.index] += 1
+        return word
+    if not out or out.split() != [out]:  # one unit must stay one unit
+        stats.rejected += 1
+        return word
+    return out
+
+
+def _corrupt_words(units: Sequence[str], lang: str, sched: Schedule, pick: Rng, base: int,
+                   stats: Stats) -> list[str]:
+    """The common case, words as units: joint draw, two draws per picked word."""
+    new = list(units)
+    rngs: dict[int, Rng] = {}
+    subsets, cum = sched.subsets, sched.cum
+    for idx in pick.picks(len(units), sched.p_any):
+        chosen = subsets[bisect.bisect_right(cum, pick.random())]
+        unit = units[idx]
+        pre, word, post = ("", unit, "") if unit[:1].isalnum() and unit[-1:].isalnum() \
+            else split_core(unit)
+        if not word:
+            continue
+        out = word
+        for step in chosen:
+            out = _apply(step, out, lang, rngs, base, stats)
+        if out != word:
+            new[idx] = pre + out + post
+            stats.changed += 1
+            stats.edits += levenshtein(unit, new[idx])
+    stats.words = count_words(units)
+    stats.chars = sum(map(len, units))
+    return new
+
+
 def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: str,
                   adjacent: Sequence[bool] | None = None) -> tuple[list[str], Stats]:
     """Corrupt a sequence of word units in place of each other (count is preserved).
@@ -234,6 +276,10 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
     base = key64(plan.seed, key, fld)
     pick = Rng(mix(base, -1))
     rngs: dict[int, Rng] = {}  # step index -> the op's stream, made on first use
+    sched = plan.schedule(lang)
+    grouping = adjacent is not None and sched.spans
+    if sched.cum and not grouping:
+        return _corrupt_words(units, lang, sched, pick, base, stats), stats
     split: dict[int, tuple[str, str, str]] = {}  # unit -> (leading punct, core, trailing punct)
     cores: dict[int, str] = {}  # unit -> current core, for units an op has rewritten
     merged: set[int] = set()  # tail units of a group an op rewrote as one word (left empty)
@@ -244,19 +290,6 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
         if k not in split:
             split[k] = split_core(units[k])
         return split[k][1]
-
-    def apply(step: ActiveStep, word: str) -> str:
-        rng = rngs.get(step.index)
-        if rng is None:
-            rng = rngs[step.index] = Rng(mix(base, step.index))
-        out = step.op.fn(word, lang, rng, **step.kwargs)
-        if out is None:
-            stats.unavailable[step.index] += 1
-            return word
-        if not out or out.split() != [out]:  # one unit must stay one unit
-            stats.rejected += 1
-            return word
-        return out
 
     def groups_for(pred: Callable[[str], bool]) -> list[range]:
         """Runs of touching units that ``pred`` accepts as one word (the others alone)."""
@@ -269,7 +302,7 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
     def rewrite(g: Sequence[int], word: str, steps: Sequence[ActiveStep]) -> bool:
         out = word
         for step in steps:
-            out = apply(step, out)
+            out = _apply(step, out, lang, rngs, base, stats)
         if out is word:
             return False
         cores[g[0]] = out
@@ -281,18 +314,14 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
     def word_of(g: Sequence[int]) -> str:
         return core(g[0]) if len(g) == 1 else "".join(core(k) for k in g)
 
-    sched = plan.schedule(lang)
-    grouping = adjacent is not None and sched.spans
-    if sched.cum and (not grouping or sched.pred is not None):
-        # Joint draw, two draws per picked word; words are units, or the runs of the one
-        # predicate that every step shares (Thai letters for typos).
-        groups = groups_for(sched.pred) if grouping else None
-        for idx in pick.picks(len(groups) if groups is not None else n, sched.p_any):
+    if sched.cum and sched.pred is not None:
+        # Joint draw over the runs of the one predicate every step shares (Thai typos).
+        groups = groups_for(sched.pred)
+        for idx in pick.picks(len(groups), sched.p_any):
             chosen = sched.subsets[bisect.bisect_right(sched.cum, pick.random())]
-            g = groups[idx] if groups is not None else (idx,)
-            word = word_of(g)
+            word = word_of(groups[idx])
             if word:
-                rewrite(g, word, chosen)
+                rewrite(groups[idx], word, chosen)
     else:  # step by step: characters of spaceless scripts may be grouped differently per op
         # Groups per predicate, kept while only that predicate's op rewrites words: a rewritten
         # run stays one word for the next op.

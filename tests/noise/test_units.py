@@ -90,16 +90,16 @@ def test_property_pieces_follow_the_cluster_definition(text, lang, cuts):
 
     ps = pieces(text, lang, cuts)
     assert "".join(ps) == text and len(ps) % 2 == 1
-    units, pos, bounds = ps[1::2], 0, set()
+    units, pos, free = ps[1::2], 0, {0}  # offsets where a cut may lie: not inside a unit
     for k, piece in enumerate(ps):
-        pos += len(piece)
         if k % 2:
             assert piece and not any(c.isspace() for c in piece)
-            bounds.add(pos)
         else:
             assert not piece or piece.isspace()
-            bounds.add(pos)
-    assert {c for c in cuts if 0 < c < len(text)} <= bounds | {0}
+            free.update(range(pos, pos + len(piece) + 1))
+        pos += len(piece)
+        free.add(pos)
+    assert {c for c in cuts if 0 < c < len(text)} <= free
     if not cuts:
         expected = [u for tok in text.split()
                     for u in (_reference_units(tok) if lang in SPACELESS_LANGS else [tok])]
