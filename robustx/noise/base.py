@@ -16,7 +16,10 @@ no lexicon entry, no romanisation, no confusable...). ``None`` is counted in the
 and answer spans stay aligned.
 
 ``check(lang, params)`` runs once per language before any data is touched and raises
-:class:`~robustx.errors.ResourceError` when the op cannot serve that language at all.
+:class:`~robustx.errors.ResourceError` when the op cannot serve that language at all (an error,
+or a switched-off step if the profile marks it optional). It returns False when the op is valid
+but can never change a word of that language (keyboard ops in Chinese): the step is switched off
+for it and reported, instead of drawing words only to return None for each.
 ``span(lang, params)`` (optional) serves languages written without spaces (zh, ja, th, my...), whose
 units are single characters: it returns a predicate over a run of consecutive characters, or None.
 Where it is given, the engine groups adjacent character units greedily, longest first (up to 12),
@@ -46,7 +49,7 @@ class Op:
     fn: OpFn
     defaults: Mapping[str, Any]
     doc: str
-    check: Callable[[str, Mapping[str, Any]], None] | None = None
+    check: Callable[[str, Mapping[str, Any]], bool | None] | None = None
     fingerprint: Callable[[Mapping[str, Any]], str] | None = None
     span: Callable[[str, Mapping[str, Any]], Callable[[str], bool] | None] | None = None
 
@@ -61,7 +64,7 @@ def op(
     name: str,
     family: str,
     *,
-    check: Callable[[str, Mapping[str, Any]], None] | None = None,
+    check: Callable[[str, Mapping[str, Any]], bool | None] | None = None,
     fingerprint: Callable[[Mapping[str, Any]], str] | None = None,
     span: Callable[[str, Mapping[str, Any]], Callable[[str], bool] | None] | None = None,
 ) -> Callable[[OpFn], OpFn]:

@@ -496,7 +496,9 @@ def corrupt_example(row: dict[str, Any], plan: Plan) -> tuple[dict[str, Any], st
 def check_languages(profile: Profile, langs: Sequence[str]) -> frozenset[tuple[int, str]]:
     """Fail before touching data when a required op cannot serve a language at all.
 
-    Returns the (step index, lang) pairs of optional steps that are switched off instead.
+    Returns the (step index, lang) pairs that are switched off instead: optional steps whose op
+    cannot serve the language, and steps whose op can never change a word of it (its check
+    returns False: keyboard ops in Chinese, which is typed through an input method).
     """
     from ..errors import RobustxError
 
@@ -508,7 +510,8 @@ def check_languages(profile: Profile, langs: Sequence[str]) -> frozenset[tuple[i
             continue
         for lang in langs:
             try:
-                spec.check(lang, step.kwargs)
+                if spec.check(lang, step.kwargs) is False:
+                    disabled.add((i, lang))
             except RobustxError:
                 if not step.optional:
                     raise

@@ -92,8 +92,10 @@ def neighbours(lang: str, ch: str) -> tuple[str, ...]:
     return ()
 
 
-def _check_layout(lang: str, params: Any) -> None:
-    layout_for(lang)
+def _check_layout(lang: str, params: Any) -> bool:
+    """An error for a language with no known layout; False (switched off) for one typed
+    through an input method, where a neighbouring key never makes a typo (zh, ja)."""
+    return layout_for(lang) is not None
 
 
 # --------------------------------------------------------------------------- units

@@ -377,14 +377,16 @@ def test_ime_homophone_property(word, seed):
 
 
 def test_typo_profile_changes_chinese_at_its_nominal_rate():
-    """zh units are characters: repeat and ime_homophone apply to every common character (kbd
-    and the other key ops offer nothing), so the changed share matches their combined rate."""
+    """zh units are characters: repeat and ime_homophone apply to every common character, the
+    neighbouring-key ops are switched off (Chinese is typed through an input method) and the
+    other key ops offer nothing, so the changed share matches the combined rate of the two."""
     from robustx.noise.engine import Plan, check_languages, corrupt_example
     from robustx.profiles import load_profile
 
     prof = load_profile("typo").at(5)
     disabled = check_languages(prof, ["zh"])
-    assert not disabled
+    steps = [s.op for s in prof.steps]
+    assert disabled == {(steps.index("kbd"), "zh"), (steps.index("kbd_insert"), "zh")}
     rates = {s.op: s.rate for s in prof.steps}
     nominal = 1 - (1 - rates["repeat"]) * (1 - rates["ime_homophone"])
     plan = Plan(prof, 12345, "pair", {"sentence1": "s1", "sentence2": "s2"}, "zh", None, None,
