@@ -200,20 +200,23 @@ def _groups(cores: list[str], joinable: list[bool], links: Sequence[bool],
             pred: Callable[[str], bool]) -> list[range]:
     """Greedy longest-first grouping of linked character units into runs ``pred`` accepts.
 
-    A predicate may carry a ``max_len`` attribute (in units) to bound the runs it is shown.
+    A predicate may carry ``max_len`` (in units) and ``max_chars`` attributes: no run longer
+    than that is ever accepted, so none is built.
     """
     out, i, n = [], 0, len(cores)
     longest = min(getattr(pred, "max_len", MAX_SPAN), MAX_SPAN)
+    max_chars = getattr(pred, "max_chars", None)
     while i < n:
         best = 1
         if joinable[i]:
-            j = i + 1
-            while j < n and j - i < longest and links[j - 1] and joinable[j]:
-                j += 1
-            for end in range(j, i + 1, -1):
-                if pred("".join(cores[i:end])):
-                    best = end - i
+            run, end = cores[i], i + 1
+            while end < n and end - i < longest and links[end - 1] and joinable[end]:
+                run += cores[end]
+                end += 1
+                if max_chars is not None and len(run) > max_chars:
                     break
+                if pred(run):
+                    best = end - i
         out.append(range(i, i + best))
         i += best
     return out

@@ -241,7 +241,7 @@ def _letter_run(run: str) -> bool:
     return 2 <= len(run) <= 4 and all(_cls(c) in "LM" for c in run)
 
 
-_letter_run.max_len = 4  # type: ignore[attr-defined]  # longest run worth showing it
+_letter_run.max_len = _letter_run.max_chars = 4  # type: ignore[attr-defined]  # never longer
 
 
 @lru_cache(maxsize=65536)
