@@ -129,6 +129,16 @@ def run_noop_batched(path, out):
         str(out), force_ascii=False, lines=True)
 
 
+def changed_by_language(clean, noisy):
+    """Per language, the share of sentences a contender changed at all."""
+    seen, hit = {}, {}
+    for c, n in zip(clean, noisy, strict=True):
+        lang = c["language"]
+        seen[lang] = seen.get(lang, 0) + 2
+        hit[lang] = hit.get(lang, 0) + sum(c[k] != n[k] for k in ("sentence1", "sentence2"))
+    return {lang: hit[lang] / seen[lang] for lang in sorted(seen)}
+
+
 def alignment_broken(clean, noisy):
     """Share of sentences whose whitespace token count changed (breaks tags/spans)."""
     bad = sum(len(c[k].split()) != len(n[k].split())
@@ -154,15 +164,18 @@ def main() -> None:
     run_robustx_engine(warm, profile)
     if not a.skip_nlpaug:
         run_nlpaug(warm, nominal)
-    results, broken = {}, {}
+    results, broken, changed = {}, {}, {}
     results["robustx engine"], noisy = timed(run_robustx_engine, rows, profile)
-    broken["robustx"] = alignment_broken(rows, noisy)
+    broken["robustx"], changed["robustx"] = alignment_broken(rows, noisy), \
+        changed_by_language(rows, noisy)
     if not a.skip_nlpaug:
         results["nlpaug KeyboardAug"], noisy = timed(run_nlpaug, rows, nominal)
         broken["nlpaug KeyboardAug"] = alignment_broken(rows, noisy)
+        changed["nlpaug KeyboardAug"] = changed_by_language(rows, noisy)
     if textattack_available():
         results["textattack char swap"], noisy = timed(run_textattack, rows, nominal)
         broken["textattack char swap"] = alignment_broken(rows, noisy)
+        changed["textattack char swap"] = changed_by_language(rows, noisy)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
@@ -195,6 +208,12 @@ def main() -> None:
     print(f"\n{'contender':40s} {'pairs/s':>10s} {'seconds':>9s}")
     for name, secs in results.items():
         print(f"{name:40s} {a.n / secs:10.0f} {secs:9.3f}")
+    langs = list(changed["robustx"])
+    print("\nsentences that differ from the input, per language (nlpaug's re-tokenisation "
+          "alone changes a sentence; where it has no keyboard, e.g. el, ru, it makes no typo):")
+    print(f"{'contender':22s}" + "".join(f"{lang:>6s}" for lang in langs))
+    for name, per in changed.items():
+        print(f"{name:22s}" + "".join(f"{per[lang]:6.0%}" for lang in langs))
 
 
 if __name__ == "__main__":
