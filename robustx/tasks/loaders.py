@@ -213,8 +213,8 @@ def _read(path: Path) -> tuple[Any, dict | None]:
     datasets.logging.set_verbosity_error()
     layout = None
     try:
-        if fmt == "jsonl":
-            ds = datasets.Dataset.from_json(str(path))
+        if fmt == "jsonl":  # 1 MB chunks: the reader's memory stays flat whatever the file size
+            ds = datasets.Dataset.from_json(str(path), chunksize=JSONL_CHUNK)
         elif fmt == "json":
             ds, layout = _read_json(path, datasets)
         elif fmt == "parquet":
@@ -227,7 +227,29 @@ def _read(path: Path) -> tuple[Any, dict | None]:
         raise InputError(f"{path}: cannot read {fmt} ({type(exc).__name__}: {exc})") from None
     if len(ds) == 0:
         raise InputError(f"{path}: no examples")
+    release_memory()
     return ds, layout
+
+
+JSONL_CHUNK = 1 << 20  # datasets' default (10 MB) made peak memory grow with the file size
+
+
+def release_memory() -> None:
+    """Hand memory freed while converting a file to Arrow back to the system.
+
+    datasets parses with many threads; what they free stays with Arrow's allocator and with
+    glibc's per-thread arenas and grows with the size of the file. The data itself is
+    memory-mapped from then on, so the process would otherwise hold that much for nothing.
+    """
+    import ctypes
+    import ctypes.util
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    libc = ctypes.util.find_library("c")
+    if libc and hasattr(ctypes.CDLL(libc), "malloc_trim"):  # glibc only
+        ctypes.CDLL(libc).malloc_trim(0)
 
 
 def _read_json(path: Path, datasets: Any) -> tuple[Any, dict | None]:
