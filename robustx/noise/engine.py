@@ -29,6 +29,7 @@ from .units import (
     count_words,
     is_spaceless_unit,
     pieces,
+    shared_ends,
     split_core,
 )
 
@@ -169,13 +170,7 @@ def levenshtein(a: str, b: str) -> int:
     if a == b:
         return 0
     # Shared ends do not change the distance, and a typo touches one or two characters.
-    m = min(len(a), len(b))
-    i = 0
-    while i < m and a[i] == b[i]:
-        i += 1
-    j = 0
-    while j < m - i and a[-1 - j] == b[-1 - j]:
-        j += 1
+    i, j = shared_ends(a, b)
     a, b = a[i:len(a) - j], b[i:len(b) - j]
     if not a or not b:
         return len(a) + len(b)

@@ -27,6 +27,7 @@ from ..profiles import Profile
 from ..signature import signature
 from ..tasks.loaders import HIDDEN_PREFIX, LANG_COLUMNS, PARA_KEY, Split
 from .engine import Plan, check_languages, corrupt_example
+from .units import shared_ends
 
 BATCH = 512
 CHRF_ORDER, CHRF_BETA = 6, 2  # sacrebleu's chrF defaults (no word n-grams, whitespace dropped)
@@ -283,13 +284,7 @@ def _diff_spans(hw: list[str], rw: list[str]) -> tuple[list[tuple[int, int]], ..
     r_at = [0, *itertools.accumulate(map(len, rw))]
     for k in diff:  # trim the characters the two words share at either end
         a, b = hw[k], rw[k]
-        m = min(len(a), len(b))
-        p = 0
-        while p < m and a[p] == b[p]:
-            p += 1
-        q = 0
-        while q < m - p and a[-1 - q] == b[-1 - q]:
-            q += 1
+        p, q = shared_ends(a, b)
         hs.append((h_at[k] + p, h_at[k] + len(a) - q))
         rs.append((r_at[k] + p, r_at[k] + len(b) - q))
     return hs, rs

@@ -188,3 +188,15 @@ def count_words(units: Sequence[str]) -> int:
         return sum(1 for u in units if split_core(u)[1])
     return len(units) - sum(1 for m in _NOT_ALNUM.finditer(heads)
                             if not split_core(units[m.start()])[1])
+
+
+def shared_ends(a: str, b: str) -> tuple[int, int]:
+    """Lengths of the longest common prefix and of the longest common suffix after it."""
+    m = min(len(a), len(b))
+    p = 0
+    while p < m and a[p] == b[p]:
+        p += 1
+    q = 0
+    while q < m - p and a[-1 - q] == b[-1 - q]:
+        q += 1
+    return p, q
