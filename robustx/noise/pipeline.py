@@ -44,23 +44,38 @@ def make_plan(split: Split, profile: Profile, seed: int,
                 split.fields.get("id"), disabled)
 
 
-def corrupt_batch(batch: dict[str, list], plan: Plan) -> dict[str, list]:
+CHRF_ALL = 2000  # chrF is measured on the first 2,000 rows of each file
+CHRF_STRIDE = 8  # and on every 8th row after them (words changed and CER cover every row)
+_NO_CHRF = [0] * (3 * CHRF_ORDER)
+
+
+def measures_chrf(index: int) -> bool:
+    """Whether row ``index`` of a file enters chrF: exact n-gram matching costs more than the
+    noise itself, and a corpus chrF over thousands of sentences does not need every one."""
+    return index < CHRF_ALL or index % CHRF_STRIDE == 0
+
+
+def corrupt_batch(batch: dict[str, list], indices: Sequence[int], plan: Plan) -> dict[str, list]:
     """``datasets.map`` batch function: noisy columns plus two stats columns (dropped on write).
 
     The stats row of an example is [valid, words, changed, edits, chars, rejected,
-    unavailable per op..., chrF statistics...]; measuring here keeps it in the worker processes.
+    unavailable per op..., chrF measured (0/1), chrF statistics...]; measuring here keeps it in
+    the worker processes. ``indices`` are the rows' positions in the file.
     """
     cols = list(batch)
     out: dict[str, list] = {c: [] for c in cols}
     langs, nums = [], []
-    for values in zip(*batch.values(), strict=True):
+    for index, values in zip(indices, zip(*batch.values(), strict=True), strict=True):
         row = dict(zip(cols, values, strict=True))
         new, lang, st, valid = corrupt_example(row, plan)
         for c in cols:
             out[c].append(new[c])
         langs.append(lang)
+        chrf = measures_chrf(index)
         nums.append([int(valid), st.words, st.changed, st.edits, st.chars, st.rejected,
-                     *st.unavailable, *chrf_stats(_side_text(new, plan), _side_text(row, plan))])
+                     *st.unavailable, int(chrf),
+                     *(chrf_stats(_side_text(new, plan), _side_text(row, plan)) if chrf
+                       else _NO_CHRF)])
     out[STAT_LANG] = langs
     out[STAT] = nums
     return out
@@ -230,7 +245,7 @@ class LangStats:
 
     def __init__(self, n_ops: int) -> None:
         self.n_ops = n_ops
-        self.sums = [0] * (6 + n_ops + 3 * CHRF_ORDER)
+        self.sums = [0] * (7 + n_ops + 3 * CHRF_ORDER)
         self.examples = 0
 
     def add(self, rows: Sequence[Sequence[int]]) -> None:
@@ -255,7 +270,8 @@ class LangStats:
             "cer": round(edits / chars, 4) if chars else 0.0,
             "rejected_outputs": rejected,
             "unavailable": {f"{i}:{n}": v for i, (n, v) in enumerate(zip(op_names, unavailable))},
-            "chrf": round(chrf_score(self.sums[6 + self.n_ops:]), 2),
+            "chrf": round(chrf_score(self.sums[7 + self.n_ops:]), 2),
+            "chrf_sentences": self.sums[6 + self.n_ops],
         }
 
 
@@ -388,13 +404,17 @@ def _batches(split: Split, plan: Plan, num_proc: int) -> Iterator[dict[str, list
     """Noisy batches with their stats columns, in order."""
     ds = split.dataset
     if num_proc > 1 and len(ds) >= num_proc:
-        noisy = ds.map(corrupt_batch, batched=True, batch_size=BATCH, num_proc=num_proc,
+        noisy = ds.map(corrupt_batch, batched=True, with_indices=True, batch_size=BATCH,
+                       num_proc=num_proc,
                        fn_kwargs={"plan": plan}, load_from_cache_file=False,
                        desc=f"corrupting {split.name}")
         yield from noisy.iter(batch_size=BATCH)
         return
+    start = 0
     for batch in ds.iter(batch_size=BATCH):
-        yield corrupt_batch(batch, plan)
+        size = len(next(iter(batch.values())))
+        yield corrupt_batch(batch, range(start, start + size), plan)
+        start += size
 
 
 def out_relpath(split: Split) -> str:

@@ -81,4 +81,11 @@ def test_manifest_chrf_is_sacrebleu_corpus_chrf_of_the_written_files(tmp_path):
                 for rows in (noisy, clean)]
         expected = CHRF().corpus_score(side[0], [side[1]]).score
         assert stats["chrf"] == round(expected, 2), lang
-        assert stats["chrf"] < 100 and stats["examples"] == len(clean)
+        assert stats["chrf"] < 100 and stats["examples"] == stats["chrf_sentences"] == len(clean)
+
+
+def test_chrf_rows_are_the_first_ones_then_every_eighth():
+    from robustx.noise.pipeline import CHRF_ALL, CHRF_STRIDE, measures_chrf
+
+    picked = [i for i in range(CHRF_ALL + 4 * CHRF_STRIDE) if measures_chrf(i)]
+    assert picked == [*range(CHRF_ALL), *range(CHRF_ALL, CHRF_ALL + 4 * CHRF_STRIDE, CHRF_STRIDE)]
