@@ -202,10 +202,11 @@ def test_checkpoint_without_a_trained_head(tmp_path):
 
 def test_hub_ids_offline_and_pickle_only_hub_repos(tmp_path, monkeypatch):
     import huggingface_hub
+    import huggingface_hub.constants
 
     from robustx.eval import checkpoint as C
 
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ModelError) as err:
         C.resolve("some-org/some-model")
