@@ -28,6 +28,10 @@ from .engine import (
 )
 
 SCHEMA = "robustx.scores/1"
+# Part of every prediction-cache key: bump it whenever a head's predictions change within a
+# robustx version (2: XTREME doc_stride/max-context QA windows, LASER BUCC mining, Tatoeba
+# target->source search, retrieval default layer, <unk> for empty words).
+PREDICTION_REVISION = 2
 
 
 def head_params(kind: str, layer: int | None, model) -> dict[str, Any]:
@@ -150,7 +154,7 @@ def evaluate(
         data_fp = C.data_fingerprint(s.dataset, list(s.fields.values()))
         key = {"checkpoint": ckpt_fp, "data": data_fp, "family": s.family, "kind": kind,
                "lang": s.lang, "params": params, "labels": _label_space(s, kind),
-               "precision": prec, "version": __version__}
+               "precision": prec, "version": __version__, "revision": PREDICTION_REVISION}
         preds = C.get(root, key) if cache else None
         if world > 1:  # every rank must agree on a hit, or the others wait in the engine forever
             preds = _from_rank0(preds)
