@@ -339,3 +339,35 @@ def test_match_labels():
         match_labels({0: "yes", 1: "no"}, ["entailment", "contradiction"])
     with pytest.raises(ModelError):
         match_labels({0: "LABEL_0", 1: "LABEL_1"}, ["a", "b", "c"])
+
+
+def test_tagging_reads_the_first_subword_of_each_word(tiny_checkpoints):
+    model, tok = _load(tiny_checkpoints["tagging"], "tagging")
+    words = ["Berlin", "北京是中国的首都", "Москва", "x"]
+    split = make_split("tagging", [{"tokens": words, "ner_tags": ["O"] * 4}], "panx")
+    feats, meta, _ = tagging.encode(tok, split, 512)
+    ((_, _, positions),) = meta
+    ids = feats[0]["input_ids"]
+    for w, pos in zip(words, positions, strict=True):
+        pieces = tok(w, add_special_tokens=False)["input_ids"]
+        assert ids[pos: pos + len(pieces)] == pieces            # the word's sub-words start here
+    # the prediction of each word is the argmax of the logits at that first position
+    rows = engine.run(model, feats, tagging.collect, pad_id=tok.pad_token_id, config=BATCHED)
+    names = list(model.config.id2label.values())
+    preds, _ = tagging.predict(model, tok, split, BATCHED)
+    assert preds[0] == [names[int(np.argmax(rows[0][p]))] for p in positions]
+
+
+def test_retrieval_mean_pools_the_chosen_layer(tiny_checkpoints):
+    import torch
+
+    model, tok = _load(tiny_checkpoints["retrieval"], "retrieval")
+    sents = ["Der Fuchs springt", "北京是中国的首都 " * 3]
+    for layer in (0, 1, 2):
+        got = retrieval.embed(model, tok, sents, layer, BATCHED)
+        for k, s in enumerate(sents):
+            enc = tok(s, return_tensors="pt")
+            with torch.no_grad():
+                hidden = model(**enc, output_hidden_states=True).hidden_states[layer][0]
+            vec = hidden.mean(dim=0).numpy()
+            np.testing.assert_allclose(got[k], vec / np.linalg.norm(vec), atol=1e-5)

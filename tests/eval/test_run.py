@@ -284,3 +284,28 @@ def test_scores_document_validates_against_its_schema(tiny_checkpoints, tmp_path
         data = write_jsonl(tmp_path / "data" / task / f"{lang}.jsonl", rows)
         doc = _eval(tiny_checkpoints[family], task, data, tmp_path)
         jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_remote_code_is_never_run(tmp_path):
+    """A checkpoint that asks for custom code (auto_map) is refused, and the code never runs."""
+    import json as _json
+
+    from tests.fixtures.tiny_models import build
+
+    ckpt = build("pair", tmp_path / "custom")
+    marker = tmp_path / "ran"
+    (ckpt / "modeling_evil.py").write_text(
+        f"open({str(marker)!r}, 'w').write('pwned')\n"
+        "from transformers import XLMRobertaForSequenceClassification as EvilModel\n")
+    (ckpt / "configuration_evil.py").write_text(
+        f"open({str(marker)!r}, 'w').write('pwned')\n"
+        "from transformers import XLMRobertaConfig as EvilConfig\n")
+    cfg = _json.loads((ckpt / "config.json").read_text())
+    cfg.update(model_type="evil", architectures=["EvilForSequenceClassification"],
+               auto_map={"AutoConfig": "configuration_evil.EvilConfig",
+                         "AutoModelForSequenceClassification": "modeling_evil.EvilModel"})
+    (ckpt / "config.json").write_text(_json.dumps(cfg))
+    data = write_jsonl(tmp_path / "xnli" / "de.jsonl", PAIR_ROWS)
+    with pytest.raises(ModelError, match=r"trust_remote_code|custom code"):
+        _eval(ckpt, "xnli", data, tmp_path)
+    assert not marker.exists()
