@@ -116,6 +116,10 @@ def test_bucc_best_threshold():
     # ties are taken together
     threshold, scores = M.bucc_best_threshold([(0, 0, 1.0), (0, 1, 1.0)], {(0, 0)})
     assert scores["precision"] == 50.0
+    # nothing correct: XTREME's threshold 0 (a finite, JSON-safe number), F1 0
+    threshold, scores = M.bucc_best_threshold([(0, 1, 1.2), (1, 0, 0.9)], {(0, 0)})
+    assert threshold == 0.0 and scores == {"f1": 0.0, "precision": 0.0, "recall": 0.0}
+    assert M.bucc_best_threshold([], {(0, 0)})[0] == 0.0
 
 
 def test_metrics_from_stats():
