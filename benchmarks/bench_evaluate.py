@@ -18,7 +18,7 @@ script exits with status 1 otherwise. Fixed padding truncates at 128 tokens, so 
 predictions may legitimately differ on longer pairs.
 
 CPU-sized defaults; for an XLM-R-large-sized model on an XNLI-sized split on a GPU:
-``--size large --device cuda --precision bf16 --n 75150 --skip-unbatched``.
+``--size large --device cuda --precision bf16 --n 75150 --skip-unbatched --repeats 1``.
 Not a test: ``python benchmarks/bench_evaluate.py``.
 """
 
