@@ -88,12 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="token budget per batch, padding included (default 16384)")
     e.add_argument("--layer", type=int, help="hidden layer for retrieval embeddings")
     e.add_argument("--no-cache", action="store_true", help="bypass the prediction cache")
-    e.add_argument("--cache-dir", help="prediction cache folder (default: $ROBUSTX_CACHE or "
-                   "$HF_HOME/robustx)")
+    e.add_argument("--cache-dir", help="prediction cache folder (default: $ROBUSTX_CACHE, "
+                   "else $HF_HOME/robustx, else ~/.cache/huggingface/robustx)")
     e.add_argument("--allow-pickle", action="store_true",
                    help="allow loading pickle (.bin) weights; only for checkpoints you trust")
-    e.add_argument("--out", help="write the scores JSON here")
-    e.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    e.add_argument("--out", help="write the scores JSON here (refused if it exists)")
+    e.add_argument("--force", action="store_true", help="replace an existing --out file")
+    e.add_argument("--quiet", action="store_true", help="no progress bar, warnings or table")
 
     _add_compare_gate(sub)
     sub.add_parser("profiles", help="list shipped noise profiles with their signatures")
@@ -136,16 +137,29 @@ def _print_manifest(m: dict[str, Any], out: Path) -> None:
 
 
 def _cmd_evaluate(a: argparse.Namespace) -> int:
-    from . import api
+    import warnings
 
-    doc = api.evaluate(
-        a.checkpoint, a.task, data=a.data, langs=a.lang, device=a.device,
-        batch_tokens=a.batch_tokens, layer=a.layer, cache=not a.no_cache, cache_dir=a.cache_dir,
-        precision=a.precision, allow_pickle=a.allow_pickle,
-        progress=not a.quiet and sys.stderr.isatty(),
-    )
-    if a.out:
-        _write_json(Path(a.out), doc)
+    from . import api
+    from .eval.engine import is_main_process
+
+    out = Path(a.out) if a.out else None
+    if out is not None:  # refuse before spending minutes on inference
+        _check_out(out, a.force)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        doc = api.evaluate(
+            a.checkpoint, a.task, data=a.data, langs=a.lang, device=a.device,
+            batch_tokens=a.batch_tokens, layer=a.layer, cache=not a.no_cache,
+            cache_dir=a.cache_dir, precision=a.precision, allow_pickle=a.allow_pickle,
+            progress=not a.quiet and sys.stderr.isatty(),
+        )
+    if not is_main_process():  # under torchrun/accelerate only rank 0 reports
+        return 0
+    for w in dict.fromkeys(str(w.message) for w in caught if w.category is UserWarning):
+        if not a.quiet:
+            print(f"robustx: warning: {w}", file=sys.stderr)
+    if out is not None:
+        _write_json(out, doc)
     if not a.quiet:
         from rich.console import Console
 
@@ -153,6 +167,19 @@ def _cmd_evaluate(a: argparse.Namespace) -> int:
 
         render_scores(doc, Console())
     return 0
+
+
+def _check_out(path: Path, force: bool) -> None:
+    if path.is_dir():
+        raise UsageError(f"--out {path} is a folder; give a file name such as scores.json")
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists; pass --force to replace it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the folder of --out {path}: {exc.strerror}") from None
+    if not os.access(path.parent, os.W_OK):
+        raise UsageError(f"cannot write --out {path}: its folder is not writable")
 
 
 def _cmd_profiles(_: argparse.Namespace) -> int:
@@ -190,10 +217,14 @@ def _cmd_tasks(_: argparse.Namespace) -> int:
 
 def _write_json(path: Path, doc: Any) -> None:
     """Atomic JSON write: temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _add_compare_gate(sub) -> None:

@@ -42,5 +42,7 @@ def test_bench_memory(tmp_path):
 
 def test_bench_evaluate():
     pytest.importorskip("torch")
-    out = run("bench_evaluate.py", "--size", "tiny", "--n", "24", "--skip-unbatched")
+    out = run("bench_evaluate.py", "--size", "tiny", "--n", "24", "--skip-unbatched",
+              "--repeats", "1")
     assert "robustx engine" in out and "pipeline batch_size=32" in out
+    assert "tokens/s" in out and "agreement" in out

@@ -17,13 +17,17 @@ from typing import Any
 
 
 def cache_root(cache_dir: str | os.PathLike | None = None) -> Path:
-    """``cache_dir``, else $ROBUSTX_CACHE, else $HF_HOME/robustx, else ~/.cache/huggingface/robustx."""
+    """Where predictions are cached, following the Hugging Face cache conventions:
+    ``cache_dir``, else $ROBUSTX_CACHE, else $HF_HOME/robustx, else
+    $XDG_CACHE_HOME/huggingface/robustx, else ~/.cache/huggingface/robustx."""
     if cache_dir:
         return Path(cache_dir).expanduser()
     if os.environ.get("ROBUSTX_CACHE"):
         return Path(os.environ["ROBUSTX_CACHE"]).expanduser()
     if os.environ.get("HF_HOME"):
         return Path(os.environ["HF_HOME"]).expanduser() / "robustx"
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]).expanduser() / "huggingface" / "robustx"
     return Path.home() / ".cache" / "huggingface" / "robustx"
 
 

@@ -23,25 +23,49 @@ HEADS = {
 _PICKLE = ("pytorch_model.bin", "pytorch_model.bin.index.json")
 
 
-def resolve(checkpoint: str | os.PathLike) -> Path:
-    """The local directory of ``checkpoint`` (a directory, or a hub id fetched into the HF cache)."""
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+
+
+def resolve(checkpoint: str | os.PathLike, allow_pickle: bool = False) -> Path:
+    """The local directory of ``checkpoint`` (a directory, or a hub id fetched into the HF cache).
+
+    Only safetensors weights are downloaded unless ``allow_pickle``; a hub repository that only
+    has pickle weights is reported as such without downloading them.
+    """
     path = Path(checkpoint).expanduser()
     if path.is_dir():
         return path
     text = str(checkpoint)
-    looks_local = path.exists() or text.startswith((".", "/", "~")) or text.count("/") > 1
+    first = text.split("/", 1)[0]
+    looks_local = (path.exists() or text.startswith((".", "/", "~")) or text.count("/") != 1
+                   or (first not in ("", ".") and Path(first).is_dir()))
     if looks_local:
-        raise ModelError(f"checkpoint {text!r} is not a directory"
-                         + ("" if path.exists() else " (no such file or folder)"))
+        what = "is not a directory" if path.exists() else "does not exist"
+        raise ModelError(f"checkpoint {text!r} {what} (expected a local checkpoint folder or a "
+                         "hub id like 'org/name')")
+    patterns = ["*.json", "*.safetensors", "*.model", "*.txt"]
     try:
         from huggingface_hub import snapshot_download
 
-        return Path(snapshot_download(text, allow_patterns=[
-            "*.json", "*.safetensors", "*.model", "*.txt", "*.bin"]))
+        local = Path(snapshot_download(text, allow_patterns=patterns))
+        if not any(local.glob("*.safetensors")):
+            from huggingface_hub import list_repo_files
+
+            if any(f.endswith(".bin") for f in list_repo_files(text)):
+                if not allow_pickle:
+                    raise ModelError(
+                        f"checkpoint {text!r} on the hub only has pickle weights "
+                        "(pytorch_model.bin), which can run arbitrary code when loaded; pass "
+                        "--allow-pickle if you trust it")
+                local = Path(snapshot_download(text, allow_patterns=[*patterns, "*.bin"]))
+        return local
+    except ModelError:
+        raise
     except Exception as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ModelError(f"checkpoint {text!r} is not a local folder and cannot be fetched "
-                         f"from the hub ({first})") from None
+        raise ModelError(f"checkpoint {text!r} is not a local folder and cannot be fetched from "
+                         f"the hub ({_first_line(exc)})") from None
 
 
 def _check_files(path: Path, allow_pickle: bool) -> None:
@@ -101,15 +125,18 @@ def load(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False)
 def _load(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False):
     import transformers
 
-    path = resolve(checkpoint)
+    path = resolve(checkpoint, allow_pickle)
     _check_files(path, allow_pickle)
-    transformers.utils.logging.disable_progress_bar()  # robustx shows its own progress
+    log = transformers.utils.logging
+    log.disable_progress_bar()  # robustx shows its own progress
     try:
         config = transformers.AutoConfig.from_pretrained(path, trust_remote_code=False)
     except Exception as exc:
-        raise ModelError(f"cannot read the config of {path}: {exc}") from None
+        raise ModelError(f"cannot read the config of {path}: {_first_line(exc)}") from None
     check_head(config, family)
     auto = getattr(transformers, HEADS[family][0])
+    verbosity = log.get_verbosity()
+    log.set_verbosity_error()  # missing/unexpected keys are checked below, not dumped as a table
     try:
         model, info = auto.from_pretrained(
             path, trust_remote_code=False, use_safetensors=not allow_pickle or None,
@@ -117,7 +144,9 @@ def _load(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False
         )
         tokenizer = transformers.AutoTokenizer.from_pretrained(path, trust_remote_code=False)
     except Exception as exc:
-        raise ModelError(f"cannot load checkpoint {path}: {exc}") from None
+        raise ModelError(f"cannot load checkpoint {path}: {_first_line(exc)}") from None
+    finally:
+        log.set_verbosity(verbosity)
     if family != "retrieval" and _head_missing(info.get("missing_keys", [])):
         raise ModelError(
             f"checkpoint {path} has no trained {family} head (its weights would be random: "

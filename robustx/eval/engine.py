@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import ResourceError, UsageError
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+BATCH_OVERHEAD = 1024  # the fixed cost of one forward pass, in padded tokens (see make_batches)
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class EngineConfig:
     """How to run a model; none of these fields may change a prediction beyond float noise."""
 
     device: str = "auto"
-    batch_tokens: int = 16384
+    batch_tokens: int = 16384  # padded tokens per batch (see make_batches)
     precision: str = "auto"
     progress: bool = True
 
@@ -92,40 +93,62 @@ def init_distributed(device) -> tuple[int, int]:
     return dist.get_rank(), dist.get_world_size()
 
 
-def make_batches(lengths: Sequence[int], budget: int) -> list[list[int]]:
-    """Indices grouped longest-first so that ``max_len * n <= budget`` (a lone long row is allowed).
+def make_batches(lengths: Sequence[int], budget: int,
+                 overhead: int = BATCH_OVERHEAD) -> list[list[int]]:
+    """Indices in batches of similar length, longest first, with ``max_len * n <= budget``
+    (a lone row longer than the budget still gets its own batch).
 
-    Longest first: an out-of-memory error, if any, happens on the first batch.
+    Among all ways of cutting the length-sorted examples into consecutive batches within the
+    budget, this picks the one with the least padded tokens plus ``overhead`` tokens per batch
+    (dynamic programming): the cost of a forward pass is close to affine in its padded size, so
+    a greedy cut that fills each batch to the budget pads short rows up to long ones, while
+    exact-length batches pay the per-batch overhead too often. Longest first: an out-of-memory
+    error, if any, happens on the first batch.
     """
+    import numpy as np
+
     order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    if not order:
+        return []
+    widths = np.array([max(1, lengths[i]) for i in order], dtype=np.int64)
+    m = len(widths)
+    # a batch that starts at sorted position i may hold rows i .. reach[i]-1; reach is
+    # increasing (widths do not increase), so the feasible starts for an end j form a window
+    reach = np.arange(m) + np.maximum(1, budget // widths)
+    cost = np.zeros(m + 1)
+    start = np.zeros(m + 1, dtype=np.int64)
+    lo = 0
+    for j in range(1, m + 1):
+        while reach[lo] < j:
+            lo += 1
+        size = j - np.arange(lo, j)
+        c = cost[lo:j] + overhead + widths[lo:j] * size
+        k = int(np.argmin(c))
+        cost[j], start[j] = c[k], lo + k
     batches: list[list[int]] = []
-    current: list[int] = []
-    for i in order:
-        width = lengths[current[0]] if current else lengths[i]
-        if current and width * (len(current) + 1) > budget:
-            batches.append(current)
-            current = []
-        current.append(i)
-    if current:
-        batches.append(current)
-    return batches
+    j = m
+    while j > 0:
+        i = int(start[j])
+        batches.append(order[i:j])
+        j = i
+    return batches[::-1]
 
 
 def pad_batch(rows: Sequence[dict[str, list[int]]], pad_id: int, device) -> dict[str, Any]:
     """Right-pad a batch to its own longest row and add the attention mask."""
+    import numpy as np
     import torch
 
-    width = max(len(r["input_ids"]) for r in rows)
+    lengths = np.array([len(r["input_ids"]) for r in rows])
+    width = int(lengths.max())
     out: dict[str, Any] = {}
     for key in rows[0]:
-        fill = pad_id if key == "input_ids" else 0
-        out[key] = torch.tensor(
-            [r[key] + [fill] * (width - len(r[key])) for r in rows], dtype=torch.long
-        )
-    out["attention_mask"] = torch.tensor(
-        [[1] * len(r["input_ids"]) + [0] * (width - len(r["input_ids"])) for r in rows],
-        dtype=torch.long,
-    )
+        arr = np.full((len(rows), width), pad_id if key == "input_ids" else 0, dtype=np.int64)
+        for k, r in enumerate(rows):
+            arr[k, : len(r[key])] = r[key]
+        out[key] = torch.from_numpy(arr)
+    out["attention_mask"] = torch.from_numpy(
+        (np.arange(width)[None, :] < lengths[:, None]).astype(np.int64))
     return {k: v.to(device) for k, v in out.items()}
 
 
@@ -166,6 +189,17 @@ def run(
     return out
 
 
+def _forward(model, rows, collect, pad_id, device, dtype, model_kwargs) -> list[Any]:
+    import torch
+
+    inputs = pad_batch(rows, pad_id, device)
+    with torch.inference_mode(), torch.autocast(
+        device_type=device.type, dtype=dtype or torch.float32, enabled=dtype is not None,
+    ):
+        outputs = model(**inputs, **model_kwargs)
+    return collect(outputs, inputs["attention_mask"])
+
+
 def _run_local(model, features, collect, pad_id, device, dtype, budget, model_kwargs,
                progress, desc) -> list[Any]:
     import torch
@@ -175,27 +209,26 @@ def _run_local(model, features, collect, pad_id, device, dtype, budget, model_kw
     lengths = [len(f["input_ids"]) for f in features]
     results: list[Any] = [None] * len(features)
     pending = make_batches(lengths, budget)
+    pending.reverse()  # pop() from the end: longest batches first
     with _progress(progress, len(features), desc) as advance:
         while pending:
-            batch = pending.pop(0)
+            batch = pending.pop()
             try:
-                inputs = pad_batch([features[i] for i in batch], pad_id, device)
-                with torch.inference_mode(), torch.autocast(
-                    device_type=device.type, dtype=dtype or torch.float32,
-                    enabled=dtype is not None,
-                ):
-                    outputs = model(**inputs, **model_kwargs)
-                rows = collect(outputs, inputs["attention_mask"])
+                rows = _forward(model, [features[i] for i in batch], collect, pad_id, device,
+                                dtype, model_kwargs)
             except torch.cuda.OutOfMemoryError:
+                rows = None  # handled below, once the traceback (and its tensors) is gone
+            if rows is None:
                 if len(batch) == 1:
                     raise ResourceError(
-                        f"out of GPU memory on a single example of {lengths[batch[0]]} tokens"
-                    ) from None
-                budget = max(1, budget // 2)
+                        f"out of GPU memory on a single example of {lengths[batch[0]]} tokens; "
+                        "lower --batch-tokens or use a larger GPU"
+                    )
+                budget = max(1, min(budget, max(lengths[i] for i in batch) * len(batch)) // 2)
                 torch.cuda.empty_cache()
-                rest = batch + [i for b in pending for i in b]
+                rest = batch + [i for b in reversed(pending) for i in b]
                 regrouped = make_batches([lengths[i] for i in rest], budget)
-                pending = [[rest[j] for j in b] for b in regrouped]
+                pending = [[rest[j] for j in b] for b in reversed(regrouped)]
                 continue
             for i, row in zip(batch, rows, strict=True):
                 results[i] = row

@@ -191,10 +191,12 @@ def bucc_best_threshold(candidates: Sequence[Sequence], gold: set[tuple[int, int
                         ) -> tuple[float, dict[str, float]]:
     """The margin threshold that maximises F1 of ``candidates`` [(src, tgt, score)] vs ``gold``.
 
-    Candidates at or above the threshold are predicted; ties are taken together.
+    Candidates at or above the threshold are predicted; ties are taken together. When no
+    candidate is correct, the threshold is 0 (every positive candidate predicted, F1 0), as in
+    XTREME's ``bucc_optimize``, rather than an infinite value that JSON cannot hold.
     """
     ranked = sorted(candidates, key=lambda c: -c[2])
-    best = (float("inf"), prf(0, 0, len(gold)))
+    best = (0.0, prf(0, sum(1 for c in ranked if c[2] >= 0), len(gold)))
     tp = 0
     for n, (i, j, score) in enumerate(ranked, start=1):
         tp += (int(i), int(j)) in gold

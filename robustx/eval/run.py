@@ -19,9 +19,19 @@ from .. import __version__
 from ..errors import InputError
 from . import cache as C
 from . import scoring
-from .engine import EngineConfig, is_main_process, resolve_device, resolve_precision
+from .engine import (
+    EngineConfig,
+    init_distributed,
+    is_main_process,
+    resolve_device,
+    resolve_precision,
+)
 
 SCHEMA = "robustx.scores/1"
+# Part of every prediction-cache key: bump it whenever a head's predictions change within a
+# robustx version (2: XTREME doc_stride/max-context QA windows, LASER BUCC mining, Tatoeba
+# target->source search, retrieval default layer, <unk> for empty words).
+PREDICTION_REVISION = 2
 
 
 def head_params(kind: str, layer: int | None, model) -> dict[str, Any]:
@@ -58,11 +68,38 @@ def predict_split(model, tokenizer, split, config: EngineConfig, kind: str,
 
 
 def _check_split(split, kind: str) -> None:
+    """Fail before loading any model: empty split, missing gold column, unknown gold labels."""
     if len(split.dataset) == 0:
         raise InputError(f"{split.source}: the split for {split.lang} is empty")
     need = {"accuracy": "label", "tatoeba": "target"}.get(kind)
     if need and need not in split.fields:
         raise InputError(f"{split.source}: no {need} column, so {split.name} cannot be scored")
+    if kind in ("accuracy", "ner", "pos"):
+        from .heads import gold_names, unknown_labels
+
+        if kind == "accuracy":
+            from .heads.classify import data_labels
+
+            names, what = data_labels(split), "label"
+            gold = gold_names(split.dataset[split.fields["label"]], split.label_names)
+        else:
+            from .heads.tagging import tag_names
+
+            f = split.fields
+            for n, (words, tags) in enumerate(zip(split.dataset[f["tokens"]],
+                                                  split.dataset[f["tags"]], strict=True)):
+                if len(words) != len(tags):
+                    raise InputError(f"{split.source}: row {n + 1} has {len(words)} tokens but "
+                                     f"{len(tags)} tags")
+            names, what = tag_names(split), "tag"
+            gold = [t for row in split.dataset[split.fields["tags"]]
+                    for t in gold_names(row, split.label_names)]
+        bad = unknown_labels(gold, names)
+        if bad:
+            raise InputError(
+                f"{split.source}: gold {what}(s) {bad[:5]} are not among the {what}s of "
+                f"{split.name} {list(names)}"
+            )
 
 
 def evaluate(
@@ -104,6 +141,7 @@ def evaluate(
     ckpt_fp = ckpt.fingerprint(path, root if cache else None)
     dev = resolve_device(device)
     prec, _ = resolve_precision(precision, dev)
+    _, world = init_distributed(dev)
     config = EngineConfig(device=str(dev), batch_tokens=batch_tokens, precision=prec,
                           progress=progress)
 
@@ -115,8 +153,11 @@ def evaluate(
         params = head_params(kind, layer, model)
         data_fp = C.data_fingerprint(s.dataset, list(s.fields.values()))
         key = {"checkpoint": ckpt_fp, "data": data_fp, "family": s.family, "kind": kind,
-               "lang": s.lang, "params": params, "precision": prec, "version": __version__}
+               "lang": s.lang, "params": params, "labels": _label_space(s, kind),
+               "precision": prec, "version": __version__, "revision": PREDICTION_REVISION}
         preds = C.get(root, key) if cache else None
+        if world > 1:  # every rank must agree on a hit, or the others wait in the engine forever
+            preds = _from_rank0(preds)
         if preds is None:
             preds, split_notes = predict_split(model, tokenizer, s, config, kind, params)
             notes += [f"{s.name}: {n}" for n in split_notes]
@@ -165,6 +206,27 @@ def evaluate(
     if return_predictions:
         doc["predictions"] = preds_out
     return doc
+
+
+def _label_space(split, kind: str) -> list[str] | None:
+    """The label or tag names predictions are expressed in (part of the cache key)."""
+    if kind == "accuracy":
+        from .heads.classify import data_labels
+
+        return data_labels(split)
+    if kind in ("ner", "pos"):
+        from .heads.tagging import tag_names
+
+        return tag_names(split)
+    return None
+
+
+def _from_rank0(obj: Any) -> Any:
+    import torch.distributed as dist
+
+    box = [obj]
+    dist.broadcast_object_list(box, src=0)
+    return box[0]
 
 
 def _mean(values: list) -> float:

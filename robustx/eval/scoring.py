@@ -83,8 +83,10 @@ def example_stats(kind: str, preds: Sequence, split) -> dict[str, list[float]]:
         return {"exact_match": [M.qa_exact(p, g, lang) for p, g in zip(preds, golds, strict=True)],
                 "f1": [M.qa_f1(p, g, lang) for p, g in zip(preds, golds, strict=True)]}
     if kind == "tatoeba":
-        targets = [str(t) for t in ds[f["target"]]]
-        return {"correct": [float(targets[p] == targets[i]) for i, p in enumerate(preds)]}
+        # preds[i]: the row whose source is nearest to row i's target; a duplicate source
+        # sentence is as good as the row's own
+        sources = [str(t) for t in ds[f["source"]]]
+        return {"correct": [float(sources[p] == sources[i]) for i, p in enumerate(preds)]}
     raise AssertionError(kind)
 
 

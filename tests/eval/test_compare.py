@@ -282,7 +282,7 @@ def test_a_missing_checkpoint_b_fails_before_a_is_scored(run, tmp_path, monkeypa
             "--data", str(run["data"]), "--out", str(tmp_path / "never")]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith("robustx: error: checkpoint ") and "no such file or folder" in err
+    assert err.startswith("robustx: error: checkpoint ") and "does not exist" in err
     assert err.count("\n") == 1
 
 

@@ -30,6 +30,13 @@ def test_accuracy():
     (["O", "O"], set()),
     ([], set()),
     (["B-MISC-X", "I-MISC-X"], {("MISC-X", 0, 1)}),              # seqeval keeps the rest as type
+    # the cases below were read off seqeval 1.2.2's get_entities (default mode)
+    (["B-PER", "E-PER", "S-LOC"], {("PER", 0, 1), ("LOC", 2, 2)}),
+    (["I-PER", "O", "I-PER", "I-LOC"], {("PER", 0, 0), ("PER", 2, 2), ("LOC", 3, 3)}),
+    (["B-PER", "I-PER", "I-PER", "B-PER", "O", "I-ORG", "I-ORG"],
+     {("PER", 0, 2), ("PER", 3, 3), ("ORG", 5, 6)}),
+    (["S-LOC", "I-LOC"], {("LOC", 0, 0), ("LOC", 1, 1)}),
+    (["E-PER", "E-PER"], {("PER", 0, 0), ("PER", 1, 1)}),
 ])
 def test_entities(tags, expected):
     assert M.entities(tags) == expected
@@ -44,6 +51,13 @@ def test_entity_f1_counts_partial_matches_as_wrong():
     assert scores["recall"] == pytest.approx(200 / 3)
     assert scores["f1"] == pytest.approx(2 * 0.5 * (2 / 3) / (0.5 + 2 / 3) * 100)
     assert M.entity_f1([["O"]], [["O"]])["f1"] == 0.0
+    # seqeval 1.2.2 f1_score on this pair is 0.75: 4 gold chunks, 4 predicted, 3 exact
+    gold = [["B-PER", "I-PER", "O", "B-LOC", "I-LOC", "O", "I-ORG"],
+            ["O", "B-MISC", "I-MISC", "I-MISC"]]
+    pred = [["B-PER", "I-PER", "O", "B-LOC", "O", "O", "B-ORG"],
+            ["O", "I-MISC", "I-MISC", "I-MISC"]]
+    assert M.entity_f1(gold, pred) == pytest.approx({"f1": 75.0, "precision": 75.0,
+                                                     "recall": 75.0})
 
 
 def test_token_accuracy():
@@ -65,6 +79,13 @@ def test_squad_normalisation_and_scores():
     ("El gato y la casa «grande»", "es", "gato y casa grande"),
     ("Der Hund und das Haus – ein Test", "de", "hund und haus test"),
     ("الكتاب الجديد", "ar", "كتاب جديد"),
+    ("مالك", "ar", "م ك"),                           # MLQA's regex removes ال inside words too
+    ("«Hola», dijo el niño", "es", "hola dijo niño"),           # Unicode Pi/Pf punctuation
+    ("Los años 1990s", "es", "años 1990s"),
+    ("Những người của Hà Nội", "vi", "người hà nội"),
+    ("Die Katze, der Hund; das Haus!", "de", "katze hund haus"),
+    ("An apple the size of a house", "en", "apple size of house"),
+    ("हिन्दी का शब्द", "hi", "हिन्दी का शब्द"),                          # no Hindi articles
     ("Thủ đô của Việt Nam là Hà Nội", "vi", "thủ đô việt nam hà nội"),
     ("भारत की राजधानी।", "hi", "भारत की राजधानी"),               # no articles, । is punctuation
     ("北京是首都。", "zh", "北 京 是 首 都"),                     # per-character
@@ -95,6 +116,10 @@ def test_bucc_best_threshold():
     # ties are taken together
     threshold, scores = M.bucc_best_threshold([(0, 0, 1.0), (0, 1, 1.0)], {(0, 0)})
     assert scores["precision"] == 50.0
+    # nothing correct: XTREME's threshold 0 (a finite, JSON-safe number), F1 0
+    threshold, scores = M.bucc_best_threshold([(0, 1, 1.2), (1, 0, 0.9)], {(0, 0)})
+    assert threshold == 0.0 and scores == {"f1": 0.0, "precision": 0.0, "recall": 0.0}
+    assert M.bucc_best_threshold([], {(0, 0)})[0] == 0.0
 
 
 def test_metrics_from_stats():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -144,7 +145,7 @@ def test_render_scores(tiny_checkpoints, tmp_path):
 
 def test_missing_checkpoint(tmp_path):
     data = write_jsonl(tmp_path / "xnli" / "de.jsonl", PAIR_ROWS)
-    with pytest.raises(ModelError, match="not a directory"):
+    with pytest.raises(ModelError, match="does not exist"):
         _eval(tmp_path / "nope", "xnli", data, tmp_path)
 
 
@@ -198,3 +199,150 @@ def test_config_without_weights(tmp_path):
     data = write_jsonl(tmp_path / "xnli" / "de.jsonl", PAIR_ROWS)
     with pytest.raises(ModelError, match="no weights"):
         _eval(tmp_path / "bare", "xnli", data, tmp_path)
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ([{**PAIR_ROWS[0], "gold_label": "maybe"}], "gold label"),
+    ([{"premise": "a", "hypothesis": "b", "label": -1}], r"\['-1'\]"),
+    ([{"premise": "a", "hypothesis": "b", "label": 7}], r"\['7'\]"),
+])
+def test_unknown_gold_labels_are_input_errors(tiny_checkpoints, tmp_path, rows, message):
+    data = write_jsonl(tmp_path / "xnli" / "de.jsonl", rows)
+    with pytest.raises(InputError, match=message):
+        _eval(tiny_checkpoints["pair"], "xnli", data, tmp_path)
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ([{"tokens": ["a", "b"], "ner_tags": ["B-FOO", "O"]}], "B-FOO"),
+    ([{"tokens": ["a", "b"], "ner_tags": ["O"]}], "2 tokens but 1 tags"),
+])
+def test_bad_gold_tags_are_input_errors(tiny_checkpoints, tmp_path, rows, message):
+    data = write_jsonl(tmp_path / "panx" / "en.jsonl", rows)
+    with pytest.raises(InputError, match=message):
+        _eval(tiny_checkpoints["tagging"], "panx", data, tmp_path)
+
+
+def test_checkpoint_without_a_trained_head(tmp_path):
+    """A base encoder saved without architectures would get a random head: refused."""
+    import json as _json
+
+    from tests.fixtures.tiny_models import build
+
+    ckpt = build("retrieval", tmp_path / "encoder")
+    cfg = _json.loads((ckpt / "config.json").read_text())
+    cfg.pop("architectures", None)
+    (ckpt / "config.json").write_text(_json.dumps(cfg))
+    data = write_jsonl(tmp_path / "xnli" / "de.jsonl", PAIR_ROWS)
+    with pytest.raises(ModelError, match="no trained pair head"):
+        _eval(ckpt, "xnli", data, tmp_path)
+
+
+def test_hub_ids_offline_and_pickle_only_hub_repos(tmp_path, monkeypatch):
+    import huggingface_hub
+    import huggingface_hub.constants
+
+    from robustx.eval import checkpoint as C
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ModelError) as err:
+        C.resolve("some-org/some-model")
+    assert "cannot be fetched from the hub" in str(err.value)
+    assert "\n" not in str(err.value)
+    # a local-looking path is never sent to the hub
+    (tmp_path / "ckpts").mkdir()
+    with pytest.raises(ModelError, match="does not exist"):
+        C.resolve("ckpts/missing")
+
+    calls = []
+    snapshot = tmp_path / "snapshot"
+    snapshot.mkdir()
+
+    def fake_download(repo, allow_patterns):
+        calls.append(allow_patterns)
+        return str(snapshot)
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", fake_download)
+    monkeypatch.setattr(huggingface_hub, "list_repo_files",
+                        lambda repo: ["config.json", "pytorch_model.bin"])
+    with pytest.raises(ModelError, match="allow-pickle"):
+        C.resolve("org/pickled")
+    assert all("*.bin" not in p for p in calls)             # never downloaded without opt-in
+    assert C.resolve("org/pickled", allow_pickle=True) == snapshot
+    assert "*.bin" in calls[-1]
+
+
+def test_cache_location_follows_hf_conventions(monkeypatch, tmp_path):
+    from robustx.eval.cache import cache_root
+
+    for var in ("ROBUSTX_CACHE", "HF_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_root() == tmp_path / "home" / ".cache" / "huggingface" / "robustx"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_root() == tmp_path / "xdg" / "huggingface" / "robustx"
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    assert cache_root() == tmp_path / "hf" / "robustx"
+    monkeypatch.setenv("ROBUSTX_CACHE", str(tmp_path / "rx"))
+    assert cache_root() == tmp_path / "rx"
+    assert cache_root(tmp_path / "given") == tmp_path / "given"
+
+
+def test_cache_key_changes_with_checkpoint_and_data(tiny_checkpoints, tmp_path, monkeypatch):
+    """A different checkpoint or different data is predicted again; the same is not."""
+    from tests.fixtures.tiny_models import build
+
+    data = write_jsonl(tmp_path / "xnli" / "de.jsonl", PAIR_ROWS)
+    calls = []
+    real = R.predict_split
+
+    def counting(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(R, "predict_split", counting)
+    _eval(tiny_checkpoints["pair"], "xnli", data, tmp_path)
+    _eval(tiny_checkpoints["pair"], "xnli", data, tmp_path)
+    assert len(calls) == 1
+    _eval(build("pair", tmp_path / "other", seed=7), "xnli", data, tmp_path)
+    assert len(calls) == 2
+    write_jsonl(data, [*PAIR_ROWS[:2], {**PAIR_ROWS[2], "sentence2": "changed"}])
+    _eval(tiny_checkpoints["pair"], "xnli", data, tmp_path)
+    assert len(calls) == 3
+
+
+def test_scores_document_validates_against_its_schema(tiny_checkpoints, tmp_path):
+    import jsonschema
+
+    from robustx.eval import run as _run
+
+    schema = json.loads((Path(_run.__file__).parent / "scores.schema.json").read_text())
+    for task, family, lang, rows, _ in CASES:
+        data = write_jsonl(tmp_path / "data" / task / f"{lang}.jsonl", rows)
+        doc = _eval(tiny_checkpoints[family], task, data, tmp_path)
+        jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_remote_code_is_never_run(tmp_path):
+    """A checkpoint that asks for custom code (auto_map) is refused, and the code never runs."""
+    import json as _json
+
+    from tests.fixtures.tiny_models import build
+
+    ckpt = build("pair", tmp_path / "custom")
+    marker = tmp_path / "ran"
+    (ckpt / "modeling_evil.py").write_text(
+        f"open({str(marker)!r}, 'w').write('pwned')\n"
+        "from transformers import XLMRobertaForSequenceClassification as EvilModel\n")
+    (ckpt / "configuration_evil.py").write_text(
+        f"open({str(marker)!r}, 'w').write('pwned')\n"
+        "from transformers import XLMRobertaConfig as EvilConfig\n")
+    cfg = _json.loads((ckpt / "config.json").read_text())
+    cfg.update(model_type="evil", architectures=["EvilForSequenceClassification"],
+               auto_map={"AutoConfig": "configuration_evil.EvilConfig",
+                         "AutoModelForSequenceClassification": "modeling_evil.EvilModel"})
+    (ckpt / "config.json").write_text(_json.dumps(cfg))
+    data = write_jsonl(tmp_path / "xnli" / "de.jsonl", PAIR_ROWS)
+    with pytest.raises(ModelError, match=r"trust_remote_code|custom code"):
+        _eval(ckpt, "xnli", data, tmp_path)
+    assert not marker.exists()

@@ -48,8 +48,15 @@ def gold_names(values: Sequence, label_names: Sequence[str] | None) -> list[str]
     """Gold labels as names: ints index ``label_names``, strings pass through."""
     out = []
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, int) or label_names is None:
-            out.append(str(v))
+        if isinstance(v, bool) or not isinstance(v, int) or label_names is None \
+                or not 0 <= v < len(label_names):
+            out.append(str(v))  # an index outside the names (e.g. -1) stays visible as such
         else:
             out.append(str(label_names[v]))
     return out
+
+
+def unknown_labels(gold: Sequence[str], names: Sequence[str]) -> list[str]:
+    """Gold labels (compared case-insensitively) that are not among ``names``."""
+    known = {str(n).lower() for n in names}
+    return sorted({g for g in gold if g.lower() not in known})

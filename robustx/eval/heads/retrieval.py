@@ -1,9 +1,16 @@
 """Retrieval (BUCC, Tatoeba): mean-pooled hidden states of one layer, cosine similarity.
 
-The default layer follows XTREME's scripts: layer 7 of 12 (mBERT/base) and 13 of 24
-(XLM-R large), i.e. ``num_hidden_layers // 2 + 1``, counted in ``hidden_states`` where 0 is the
-embedding output. BUCC uses ratio-margin scoring (Artetxe & Schwenk 2019, k=4) over the pools of
-all distinct source and target sentences, with forward and backward candidates merged.
+``--layer`` counts in ``hidden_states``, where 0 is the embedding output and ``n`` the last
+layer. The default follows XTREME's scripts (``run_tatoeba.sh``: ``--specific_layer 7`` of 12,
+13 of 24), which index the layer outputs *without* the embeddings
+(``all_layer_outputs[-num_layers:]``), so their 7 is ``hidden_states[8]``: the default is
+``num_hidden_layers // 2 + 2`` (8 of 12, 14 of 24), at most the last layer. Pooling is the mean
+over all tokens, special tokens included, as in ``evaluate_retrieval.py``.
+
+Tatoeba follows ``evaluate_retrieval.py``'s ``similarity_search``: each target (English)
+sentence looks for its nearest source sentence. BUCC mines the pools of all distinct source and
+target sentences with ratio-margin scoring (Artetxe & Schwenk 2019, k=4), see
+:func:`margin_candidates`.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ from .classify import max_len
 
 
 def default_layer(model) -> int:
-    return int(model.config.num_hidden_layers) // 2 + 1
+    n = int(model.config.num_hidden_layers)
+    return min(n, n // 2 + 2)
 
 
 def check_layer(model, layer: int | None) -> int:
@@ -47,28 +55,76 @@ def embed(model, tokenizer, sentences: list[str], layer: int, config: engine.Eng
     return mat / np.maximum(norms, 1e-12)
 
 
-def nearest(src, tgt) -> list[int]:
-    """Index of the most cosine-similar target for each source (first on ties)."""
+def knn(query, base, k: int, chunk: int = 2048):
+    """(similarities, indices) of the ``k`` rows of ``base`` most similar (inner product) to each
+    row of ``query``, best first; ties go to the lower index. Computed in blocks of ``chunk``
+    queries, so memory stays at ``chunk x len(base)``."""
     import numpy as np
 
-    return [int(i) for i in np.argmax(src @ tgt.T, axis=1)] if len(src) else []
+    k = min(k, len(base))
+    sims = np.zeros((len(query), k), np.float32)
+    inds = np.zeros((len(query), k), np.int64)
+    for lo in range(0, len(query), chunk):
+        block = query[lo: lo + chunk] @ base.T
+        if k < block.shape[1]:
+            # the k-th best value, then everything at least as good (ties included)
+            kth = -np.partition(-block, k - 1, axis=1)[:, k - 1: k]
+            for r in range(block.shape[0]):
+                cand = np.flatnonzero(block[r] >= kth[r])
+                order = cand[np.lexsort((cand, -block[r, cand]))][:k]
+                inds[lo + r] = order
+                sims[lo + r] = block[r, order]
+        else:
+            order = np.lexsort((np.broadcast_to(np.arange(k), block.shape), -block), axis=1)
+            inds[lo: lo + chunk] = order
+            sims[lo: lo + chunk] = np.take_along_axis(block, order, axis=1)
+    return sims, inds
+
+
+def nearest(query, base) -> list[int]:
+    """Index of the most cosine-similar row of ``base`` for each row of ``query`` (first on ties)."""
+    if not len(query):
+        return []
+    return [int(i) for i in knn(query, base, 1)[1][:, 0]]
 
 
 def margin_candidates(src, tgt, k: int = 4) -> list[tuple[int, int, float]]:
-    """(source, target, ratio-margin score): best forward and backward pairs, deduplicated."""
+    """(source, target, ratio-margin score) pairs mined as XTREME's ``utils_retrieve.py`` does
+    (LASER ``mine_bitexts``: mode mine, retrieval max, margin ratio, k neighbours):
+
+    - ``margin(x, y) = cos(x, y) / ((mean cos of x's k nearest targets
+      + mean cos of y's k nearest sources) / 2)``;
+    - forward: each source's best target by margin among its k nearest targets (by cosine);
+      backward: each target's best source among its k nearest sources;
+    - all forward and backward pairs, best score first, are kept greedily when neither their
+      source nor their target was taken yet, and when the score is positive.
+    """
     import numpy as np
 
-    sim = src @ tgt.T
-    kx, ky = min(k, sim.shape[1]), min(k, sim.shape[0])
-    fwd_mean = np.sort(sim, axis=1)[:, ::-1][:, :kx].mean(axis=1)
-    bwd_mean = np.sort(sim, axis=0)[::-1, :][:ky, :].mean(axis=0)
-    margin = sim / ((fwd_mean[:, None] + bwd_mean[None, :]) / 2)
-    pairs: dict[tuple[int, int], float] = {}
-    for i, j in enumerate(np.argmax(margin, axis=1)):
-        pairs[(i, int(j))] = float(margin[i, j])
-    for j, i in enumerate(np.argmax(margin, axis=0)):
-        pairs[(int(i), j)] = float(margin[i, j])
-    return sorted(((i, j, s) for (i, j), s in pairs.items()), key=lambda p: (-p[2], p[0], p[1]))
+    if not len(src) or not len(tgt):
+        return []
+    x2y_sim, x2y_ind = knn(src, tgt, k)
+    y2x_sim, y2x_ind = knn(tgt, src, k)
+    x2y_mean, y2x_mean = x2y_sim.mean(axis=1), y2x_sim.mean(axis=1)
+    fwd = x2y_sim / ((x2y_mean[:, None] + y2x_mean[x2y_ind]) / 2)
+    bwd = y2x_sim / ((y2x_mean[:, None] + x2y_mean[y2x_ind]) / 2)
+    f_arg, b_arg = fwd.argmax(axis=1), bwd.argmax(axis=1)
+    rows_x, rows_y = np.arange(len(src)), np.arange(len(tgt))
+    pairs = np.concatenate([np.stack([rows_x, x2y_ind[rows_x, f_arg]], axis=1),
+                            np.stack([y2x_ind[rows_y, b_arg], rows_y], axis=1)])
+    scores = np.concatenate([fwd[rows_x, f_arg], bwd[rows_y, b_arg]])
+    out: list[tuple[int, int, float]] = []
+    seen_src: set[int] = set()
+    seen_tgt: set[int] = set()
+    for n in np.argsort(-scores, kind="stable"):
+        i, j = int(pairs[n, 0]), int(pairs[n, 1])
+        if i in seen_src or j in seen_tgt:
+            continue
+        seen_src.add(i)
+        seen_tgt.add(j)
+        if scores[n] > 0:
+            out.append((i, j, float(scores[n])))
+    return out
 
 
 def pools(split) -> tuple[list[str], list[str], list[tuple[int, int]]]:
@@ -82,13 +138,14 @@ def pools(split) -> tuple[list[str], list[str], list[tuple[int, int]]]:
 
 def predict(model, tokenizer, split, config: engine.EngineConfig, layer: int | None = None,
             mode: str = "tatoeba"):
-    """Tatoeba: nearest target index per row. BUCC: [source, target, margin] candidates."""
+    """Tatoeba: per row, the index of the row whose source is nearest to this row's target.
+    BUCC: mined [source, target, margin] candidates over the pools of :func:`pools`."""
     layer = check_layer(model, layer)
     if mode == "tatoeba":
         f, ds = split.fields, split.dataset
         src = embed(model, tokenizer, [str(s) for s in ds[f["source"]]], layer, config)
         tgt = embed(model, tokenizer, [str(t) for t in ds[f["target"]]], layer, config)
-        return nearest(src, tgt), []
+        return nearest(tgt, src), []
     sources, targets, _ = pools(split)
     src = embed(model, tokenizer, sources, layer, config)
     tgt = embed(model, tokenizer, targets, layer, config)

@@ -1,7 +1,10 @@
 """Token classification (PAN-X, UD-POS): one tag per word from the word's first sub-word.
 
 Sentences longer than the model's limit are cut at word boundaries into several windows, so
-no word is ever dropped; a word that is longer than a whole window keeps its first sub-words.
+no word is ever dropped (XTREME's scripts truncate instead); a word that is longer than a whole
+window keeps its first sub-words. A word the tokenizer turns into nothing (an empty string, or
+only characters it drops) is read as the unknown token, as in XTREME's ``utils_tag.py``, so that
+every word gets a prediction from the model.
 """
 
 from __future__ import annotations
@@ -38,28 +41,33 @@ def windows(word_pieces: list[list[int]], room: int) -> list[tuple[int, list[lis
     return out
 
 
-def encode(tokenizer, split, limit: int) -> tuple[list[dict[str, list[int]]], list[Any]]:
-    """Features (one per window) and, per window, (example, first word, per-word first position)."""
+def encode(tokenizer, split, limit: int) -> tuple[list[dict[str, list[int]]], list[Any], int]:
+    """Features (one per window); per window, (example, first word, per-word first position);
+    and how many words had no sub-word and were read as the unknown token."""
     sentences = [[str(t) for t in row] for row in split.dataset[split.fields["tokens"]]]
     enc = tokenizer(sentences, is_split_into_words=True, add_special_tokens=False)
     room = limit - 2
-    feats, meta = [], []
+    feats, meta, unk = [], [], 0
     for ex, words in enumerate(sentences):
         ids, word_ids = enc["input_ids"][ex], enc.word_ids(ex)
         pieces: list[list[int]] = [[] for _ in words]
         for tok, w in zip(ids, word_ids, strict=True):
             if w is not None:
                 pieces[w].append(tok)
+        for p in pieces:
+            if not p:
+                p.append(tokenizer.unk_token_id)
+                unk += 1
         for first, chunk in windows(pieces, room):
             row = [tokenizer.cls_token_id]
             positions = []
             for p in chunk:
-                positions.append(len(row) if p else None)
+                positions.append(len(row))
                 row.extend(p)
             row.append(tokenizer.sep_token_id)
             feats.append({"input_ids": row})
             meta.append((ex, first, positions))
-    return feats, meta
+    return feats, meta, unk
 
 
 def collect(outputs, mask) -> list[Any]:
@@ -74,19 +82,15 @@ def predict(model, tokenizer, split, config: engine.EngineConfig):
 
     names = tag_names(split)
     ids, notes = match_labels(model.config.id2label, names, "tag")
-    feats, meta = encode(tokenizer, split, max_len(model, tokenizer))
+    feats, meta, unk = encode(tokenizer, split, max_len(model, tokenizer))
     rows = engine.run(model, feats, collect, pad_id=tokenizer.pad_token_id, config=config,
                       desc=f"{split.lang}")
-    fallback = "O" if "O" in names else names[0]
     n_words = [len(r) for r in split.dataset[split.fields["tokens"]]]
-    preds = [[fallback] * n for n in n_words]
-    empty = 0
+    preds: list[list[str | None]] = [[None] * n for n in n_words]
     for (ex, first, positions), logits in zip(meta, rows, strict=True):
-        for k, pos in enumerate(positions):
-            if pos is None:
-                empty += 1
-                continue
-            preds[ex][first + k] = names[int(np.argmax(logits[pos][ids]))]
-    if empty:
-        notes.append(f"{empty} word(s) produced no sub-word and were tagged {fallback!r}")
+        scores = logits[positions][:, ids]
+        for k, j in enumerate(np.argmax(scores, axis=1)):
+            preds[ex][first + k] = names[int(j)]
+    if unk:
+        notes.append(f"{unk} word(s) produced no sub-word and were read as the unknown token")
     return preds, notes
