@@ -122,18 +122,27 @@ def load(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False)
     return loaded
 
 
-def _load(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False):
+def inspect(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False):
+    """(local path, config) of a checkpoint that fits ``family``, without reading its weights:
+    enough to fingerprint it and look its predictions up in the cache."""
     import transformers
 
     path = resolve(checkpoint, allow_pickle)
     _check_files(path, allow_pickle)
-    log = transformers.utils.logging
-    log.disable_progress_bar()  # robustx shows its own progress
     try:
         config = transformers.AutoConfig.from_pretrained(path, trust_remote_code=False)
     except Exception as exc:
         raise ModelError(f"cannot read the config of {path}: {_first_line(exc)}") from None
     check_head(config, family)
+    return path, config
+
+
+def _load(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False):
+    import transformers
+
+    path, _ = inspect(checkpoint, family, allow_pickle)
+    log = transformers.utils.logging
+    log.disable_progress_bar()  # robustx shows its own progress
     auto = getattr(transformers, HEADS[family][0])
     verbosity = log.get_verbosity()
     log.set_verbosity_error()  # missing/unexpected keys are checked below, not dumped as a table

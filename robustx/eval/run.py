@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from .. import __version__
@@ -136,7 +137,15 @@ def evaluate(
     kinds = [scoring.kind_of(s) for s in splits]
     for s, k in zip(splits, kinds, strict=True):
         _check_split(s, k)
-    model, tokenizer, path = ckpt.load(checkpoint, family, allow_pickle)
+    # The weights are read on the first cache miss only: a fully cached re-run reads none.
+    path, model_config = ckpt.inspect(checkpoint, family, allow_pickle)
+    loaded: list = []
+
+    def model_and_tokenizer() -> tuple[Any, Any]:
+        if not loaded:
+            loaded.extend(ckpt.load(checkpoint, family, allow_pickle)[:2])
+        return loaded[0], loaded[1]
+
     root = C.cache_root(cache_dir)
     ckpt_fp = ckpt.fingerprint(path, root if cache else None)
     dev = resolve_device(device)
@@ -150,7 +159,7 @@ def evaluate(
     notes: list[str] = []
     params: dict[str, Any] = {}
     for s, kind in zip(splits, kinds, strict=True):
-        params = head_params(kind, layer, model)
+        params = head_params(kind, layer, SimpleNamespace(config=model_config))
         data_fp = C.data_fingerprint(s.dataset, list(s.fields.values()))
         key = {"checkpoint": ckpt_fp, "data": data_fp, "family": s.family, "kind": kind,
                "lang": s.lang, "params": params, "labels": _label_space(s, kind),
@@ -159,7 +168,7 @@ def evaluate(
         if world > 1:  # every rank must agree on a hit, or the others wait in the engine forever
             preds = _from_rank0(preds)
         if preds is None:
-            preds, split_notes = predict_split(model, tokenizer, s, config, kind, params)
+            preds, split_notes = predict_split(*model_and_tokenizer(), s, config, kind, params)
             notes += [f"{s.name}: {n}" for n in split_notes]
             if cache and is_main_process():
                 C.put(root, key, preds)

@@ -365,9 +365,6 @@ def test_a_profile_that_does_not_cover_a_language_exits_2_before_any_model_loads
     assert "profile translit does not cover de, en" in err and err.count("\n") == 1
 
 
-@pytest.mark.xfail(strict=True, reason="robustx.eval.run.evaluate loads the checkpoint before it "
-                   "looks in the prediction cache, so a fully cached compare still reads every "
-                   "model from disk (run.py belongs to the evaluator work)")
 def test_a_fully_cached_rerun_does_not_read_the_models(run, tmp_path, monkeypatch):
     from robustx.eval.compare import compare
 
