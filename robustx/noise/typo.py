@@ -24,6 +24,7 @@ from typing import Any
 
 from ..errors import ResourceError
 from .base import op, package_version
+from .units import clusters
 
 ZW_JOINERS = "\u200c\u200d"
 SPACING_MARKS = "\u0e33\u0eb3"  # Thai and Lao AM: letters by category, cluster marks by UAX #29
@@ -110,17 +111,6 @@ def _cls(ch: str) -> str:
 
 def _attaches(ch: str) -> bool:
     return unicodedata.category(ch)[0] == "M" or ch in ZW_JOINERS or ch in SPACING_MARKS
-
-
-def clusters(word: str) -> list[str]:
-    """Split into base + following combining marks (and ZWJ/ZWNJ, which join both ways)."""
-    out: list[str] = []
-    for ch in word:
-        if out and (_attaches(ch) or out[-1][-1] == "\u200d"):
-            out[-1] += ch
-        else:
-            out.append(ch)
-    return out
 
 
 # Hangul: syllable <-> Dubeolsik keystrokes (compatibility jamo).
@@ -344,6 +334,7 @@ def _script(ch: str) -> str:
     return unicodedata.name(ch, "").split(" ")[0]
 
 
+@lru_cache(maxsize=65536)
 def _strip_cluster(unit: str) -> str:
     decomposed = unicodedata.normalize("NFD", unit)
     base = decomposed[0]

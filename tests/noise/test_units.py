@@ -134,3 +134,11 @@ def test_bare_spaceless_examples():
 
     assert bare_spaceless(["ก", "วั", "中", "・", "。", "a", "๏", "ก\u200d!", "ก\u200dข"]) == [
         True, True, True, False, False, False, False, False, True]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(spaceless_text, st.text(max_size=20)))
+def test_property_cluster_regex_follows_the_definition(text):
+    from robustx.noise.units import clusters_slow
+
+    assert clusters(text) == clusters_slow(text)
