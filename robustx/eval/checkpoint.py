@@ -28,12 +28,9 @@ def _first_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
 
 
-def resolve(checkpoint: str | os.PathLike, allow_pickle: bool = False) -> Path:
-    """The local directory of ``checkpoint`` (a directory, or a hub id fetched into the HF cache).
-
-    Only safetensors weights are downloaded unless ``allow_pickle``; a hub repository that only
-    has pickle weights is reported as such without downloading them.
-    """
+def check_local(checkpoint: str | os.PathLike) -> Path | None:
+    """The folder of a local checkpoint, None for a hub id, a ModelError for a local-looking
+    path that is not a folder. Cheap: run it before reading any data."""
     path = Path(checkpoint).expanduser()
     if path.is_dir():
         return path
@@ -45,6 +42,19 @@ def resolve(checkpoint: str | os.PathLike, allow_pickle: bool = False) -> Path:
         what = "is not a directory" if path.exists() else "does not exist"
         raise ModelError(f"checkpoint {text!r} {what} (expected a local checkpoint folder or a "
                          "hub id like 'org/name')")
+    return None
+
+
+def resolve(checkpoint: str | os.PathLike, allow_pickle: bool = False) -> Path:
+    """The local directory of ``checkpoint`` (a directory, or a hub id fetched into the HF cache).
+
+    Only safetensors weights are downloaded unless ``allow_pickle``; a hub repository that only
+    has pickle weights is reported as such without downloading them.
+    """
+    path = check_local(checkpoint)
+    if path is not None:
+        return path
+    text = str(checkpoint)
     patterns = ["*.json", "*.safetensors", "*.model", "*.txt"]
     try:
         from huggingface_hub import snapshot_download

@@ -127,6 +127,7 @@ def evaluate(
     """
     from . import checkpoint as ckpt
 
+    ckpt.check_local(checkpoint)  # a mistyped path fails now, not after the data is read
     if splits is None:
         from ..tasks.loaders import load_splits
 

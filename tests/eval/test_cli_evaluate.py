@@ -174,3 +174,12 @@ def test_existing_out_is_replaced_with_force(ckpts, tmp_path, capsys):
                        "--device", "cpu", "--no-cache", "--out", out, "--force", "--quiet")
     assert code == 0, err
     assert json.loads(out.read_text())["schema"] == "robustx.scores/1"
+
+
+def test_a_mistyped_checkpoint_path_fails_before_any_data_is_read(tmp_path, capsys, monkeypatch):
+    def no_data(*_a, **_k):
+        raise AssertionError("data should not be read")
+
+    monkeypatch.setattr("robustx.tasks.loaders.load_splits", no_data)
+    code, _, err = run(capsys, "evaluate", str(tmp_path / "no-such-ckpt"), "--task", "xnli")
+    assert code == 2 and "does not exist" in err and err.count("\n") == 1
