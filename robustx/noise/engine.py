@@ -265,9 +265,10 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
 
     ``adjacent[i]`` says unit i touches unit i+1 with no whitespace or answer edge between them;
     only then may a span-aware op merge them (the merged-away units become empty strings).
-    Step after step, the words a step picks (each with the step's rate) are drawn from the
-    (example, field) stream, and the op's own draws from the (example, field, step) stream.
-    Only picked units are looked at, so unchanged words cost next to nothing.
+    Which words each step picks (each with the step's rate) is drawn from the (example, field)
+    stream, jointly for all steps where they share their words (see :class:`Schedule`), else
+    step after step; an op's own draws come from the (example, field, step) stream. Only picked
+    units are looked at, so unchanged words cost next to nothing.
     """
     stats = Stats(unavailable=[0] * len(plan.profile.steps))
     n = len(units)
