@@ -29,10 +29,6 @@ _SPACELESS_CLASS = (
 _SPACELESS_CHAR = re.compile(_SPACELESS_CLASS)
 
 
-def is_mark(ch: str) -> bool:
-    return unicodedata.category(ch)[0] == "M"
-
-
 def is_punct(ch: str) -> bool:
     cat = unicodedata.category(ch)
     return cat[0] in "PSZC" and ch not in "\u200b\u200c\u200d\u2060"
@@ -43,20 +39,9 @@ _ATTACH = "\u200c\u200d\u0e33\u0eb3"
 
 
 def clusters(word: str) -> list[str]:
-    """Base characters with their following combining marks (and ZWJ/ZWNJ joiners), split by
-    one C-level regex; :func:`clusters_slow` is the definition it follows."""
+    """Base characters with their following combining marks (and ZWJ/ZWNJ joiners, and what
+    follows a ZWJ), split by one C-level regex."""
     return _cluster().findall(word)
-
-
-def clusters_slow(word: str) -> list[str]:
-    """The definition of :func:`clusters`, character by character (kept for tests)."""
-    out: list[str] = []
-    for ch in word:
-        if out and (is_mark(ch) or ch in _ATTACH or out[-1][-1] in "\u200d"):
-            out[-1] += ch
-        else:
-            out.append(ch)
-    return out
 
 
 @cache
