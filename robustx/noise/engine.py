@@ -127,9 +127,9 @@ def _schedule(lang: str, steps: tuple[ActiveStep, ...]) -> Schedule:
     return Schedule(steps, min(p_any, 1.0), tuple(subsets), tuple(cum), spans, shared)
 
 
-@dataclass
+@dataclass(slots=True)
 class Stats:
-    """Counters for one field of one example; summed per language for the manifest."""
+    """Counters for one example (all its fields); summed per language for the manifest."""
 
     words: int = 0
     changed: int = 0
@@ -137,17 +137,6 @@ class Stats:
     chars: int = 0
     rejected: int = 0
     unavailable: list[int] = field(default_factory=list)
-
-    def add(self, other: Stats) -> None:
-        self.words += other.words
-        self.changed += other.changed
-        self.edits += other.edits
-        self.chars += other.chars
-        self.rejected += other.rejected
-        if not self.unavailable:
-            self.unavailable = [0] * len(other.unavailable)
-        for i, v in enumerate(other.unavailable):
-            self.unavailable[i] += v
 
 
 _ROW_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
@@ -172,10 +161,10 @@ def levenshtein(a: str, b: str) -> int:
     # Shared ends do not change the distance, and a typo touches one or two characters.
     i, j = shared_ends(a, b)
     a, b = a[i:len(a) - j], b[i:len(b) - j]
-    if not a or not b:
-        return len(a) + len(b)
     if len(a) < len(b):
         a, b = b, a
+    if len(b) <= 1:  # what one typo leaves: a deletion, insertion or substitution
+        return len(a) - (b in a) if b else len(a)
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
@@ -254,8 +243,6 @@ def _corrupt_words(units: Sequence[str], lang: str, sched: Schedule, pick: Rng, 
             new[idx] = pre + out + post
             stats.changed += 1
             stats.edits += levenshtein(unit, new[idx])
-    stats.words = count_words(units)
-    stats.chars = sum(map(len, units))
     return new
 
 
@@ -265,12 +252,22 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
 
     ``adjacent[i]`` says unit i touches unit i+1 with no whitespace or answer edge between them;
     only then may a span-aware op merge them (the merged-away units become empty strings).
+    """
+    stats = Stats(unavailable=[0] * len(plan.profile.steps))
+    new = _corrupt_units(units, lang, plan, key, fld, adjacent, stats)
+    stats.words, stats.chars = count_words(units), sum(map(len, units))
+    return new, stats
+
+
+def _corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: str,
+                   adjacent: Sequence[bool] | None, stats: Stats) -> list[str]:
+    """:func:`corrupt_units`, counting into ``stats`` (all but ``words`` and ``chars``).
+
     Which words each step picks (each with the step's rate) is drawn from the (example, field)
     stream, jointly for all steps where they share their words (see :class:`Schedule`), else
     step after step; an op's own draws come from the (example, field, step) stream. Only picked
     units are looked at, so unchanged words cost next to nothing.
     """
-    stats = Stats(unavailable=[0] * len(plan.profile.steps))
     n = len(units)
     base = key64(plan.seed, key, fld)
     pick = Rng(mix(base, -1))
@@ -278,7 +275,7 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
     sched = plan.schedule(lang)
     grouping = adjacent is not None and sched.spans
     if sched.cum and not grouping:
-        return _corrupt_words(units, lang, sched, pick, base, stats), stats
+        return _corrupt_words(units, lang, sched, pick, base, stats)
     split: dict[int, tuple[str, str, str]] = {}  # unit -> (leading punct, core, trailing punct)
     cores: dict[int, str] = {}  # unit -> current core, for units an op has rewritten
     merged: set[int] = set()  # tail units of a group an op rewrote as one word (left empty)
@@ -354,36 +351,48 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
         if before != after:
             stats.changed += 1
             stats.edits += levenshtein(before, after)
-    stats.words = count_words(units)
-    stats.chars = sum(map(len, units))
-    return new, stats
+    return new
 
 
 def corrupt_text(text: str, lang: str, plan: Plan, key: str, fld: str,
-                 cuts: Sequence[int] = ()) -> tuple[str, Callable[[int], int], Stats]:
-    """Corrupt free text; returns the text, an offset map old -> new, and stats.
+                 cuts: Sequence[int] = (), stats: Stats | None = None,
+                 ) -> tuple[str, Callable[[int], int], Stats]:
+    """Corrupt free text; returns the text, an offset map old -> new, and stats (``stats``
+    itself, added to, when given).
 
     The offset map is exact at unit boundaries and between units, which is where ``cuts`` put
     every answer edge.
     """
+    if stats is None:
+        stats = Stats(unavailable=[0] * len(plan.profile.steps))
+    stats.chars += len(text)
     if not cuts and lang not in SPACELESS_LANGS:  # most text: words and single spaces
         units = text.split()
         if " ".join(units) == text:
-            new_units, stats = corrupt_units(units, lang, plan, key, fld)
-            stats.chars = len(text)
+            new_units = _corrupt_units(units, lang, plan, key, fld, None, stats)
+            stats.words += count_words(units)
             return " ".join(new_units), _remapper(None, units, new_units), stats
     ps = pieces(text, lang, cuts)
     units, seps = ps[1::2], ps[0::2]
+    stats.words += count_words(units)
+    sched = plan.schedule(lang)
+    split_runs = getattr(sched.pred, "split", None) if sched.cum and not cuts else None
+    if split_runs is not None:
+        # The runs every step shares, as units, from the predicate's own regex: what the
+        # grouping in corrupt_units would build, without Python per character (Thai typos).
+        ps = split_runs(text)
+        units, seps = ps[1::2], ps[0::2]
+        ps[1::2] = new_units = _corrupt_units(units, lang, plan, key, fld, None, stats)
+        return "".join(ps), _remapper(seps, units, new_units), stats
     adjacent = None
-    if plan.schedule(lang).spans:  # units i and i+1 may merge: no space, no cut between them
+    if sched.spans:  # units i and i+1 may merge: no space, no cut between them
         adjacent = [not s for s in seps[1:]]
         if cuts:
             ends = list(itertools.accumulate(len(s) + len(u) for s, u in zip(seps, units)))
             cut_set = set(cuts)
             adjacent = [a and e not in cut_set for a, e in zip(adjacent, ends)]
         adjacent[-1:] = [False] * bool(adjacent)
-    new_units, stats = corrupt_units(units, lang, plan, key, fld, adjacent)
-    stats.chars = len(text)
+    new_units = _corrupt_units(units, lang, plan, key, fld, adjacent, stats)
     ps[1::2] = new_units
     return "".join(ps), _remapper(seps, units, new_units), stats
 
@@ -443,9 +452,9 @@ def corrupt_example(row: dict[str, Any], plan: Plan) -> tuple[dict[str, Any], st
         tokens, tags = row[f["tokens"]], row.get(f["tags"])
         if not isinstance(tokens, list) or (tags is not None and len(tags) != len(tokens)):
             return out, lang, total, False
-        new, st = corrupt_units([str(t) for t in tokens], lang, plan, key, "tokens")
-        out[f["tokens"]] = new
-        total.add(st)
+        tokens = [str(t) for t in tokens]
+        out[f["tokens"]] = _corrupt_units(tokens, lang, plan, key, "tokens", None, total)
+        total.words, total.chars = count_words(tokens), sum(map(len, tokens))
         return out, lang, total, True
     if plan.family == QA:
         ctx, answers = row[f["context"]], row[f["answers"]]
@@ -462,7 +471,7 @@ def corrupt_example(row: dict[str, Any], plan: Plan) -> tuple[dict[str, Any], st
             return out, lang, total, False
         cuts = sorted({c for s, t in zip(spans["answer_start"], spans["text"])
                        for c in (s, s + len(t))})
-        new_ctx, remap, st = corrupt_text(ctx, lang, plan, ctx_key, "context", cuts)
+        new_ctx, remap, _ = corrupt_text(ctx, lang, plan, ctx_key, "context", cuts, total)
 
         def moved(a: dict) -> dict:  # answers relocated into the noisy context
             return dict(a, answer_start=[remap(s) for s in a["answer_start"]],
@@ -473,9 +482,7 @@ def corrupt_example(row: dict[str, Any], plan: Plan) -> tuple[dict[str, Any], st
         if not _answers_valid(new_ctx, new_answers) or (
                 spans is not answers and not _answers_valid(new_ctx, moved(spans))):
             return dict(row), lang, Stats(unavailable=[0] * len(plan.profile.steps)), False
-        total.add(st)
-        q, _, st = corrupt_text(str(row[f["question"]]), lang, plan, key, "question")
-        total.add(st)
+        q, _, _ = corrupt_text(str(row[f["question"]]), lang, plan, key, "question", (), total)
         out.update({f["context"]: new_ctx, f["question"]: q, f["answers"]: new_answers})
         return out, lang, total, True
     for role in plan.roles:  # pair and retrieval: free-text sides
@@ -486,9 +493,7 @@ def corrupt_example(row: dict[str, Any], plan: Plan) -> tuple[dict[str, Any], st
         side_lang = lang
         if plan.family == RETRIEVAL and role == "target":
             side_lang = "en"
-        new, _, st = corrupt_text(str(value), side_lang, plan, key, role)
-        out[col] = new
-        total.add(st)
+        out[col], _, _ = corrupt_text(str(value), side_lang, plan, key, role, (), total)
     return out, lang, total, True
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 M64 = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15
+_log, _log1p = math.log, math.log1p
 
 
 def key64(*parts: object) -> int:
@@ -53,8 +54,11 @@ class Rng:
 
     def random(self, size: int | None = None) -> Any:
         """Uniform floats in [0, 1) (53 bits), like ``Generator.random``."""
-        if size is None:
-            return (self.next64() >> 11) * 2.0 ** -53
+        if size is None:  # next64, inlined: the engine draws this once per picked word
+            s = self._s = (self._s + GOLDEN) & M64
+            z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & M64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+            return ((z ^ (z >> 31)) >> 11) * 2.0 ** -53
         return [(self.next64() >> 11) * 2.0 ** -53 for _ in range(size)]
 
     def integers(self, low: int, high: int | None = None, size: int | None = None) -> Any:
@@ -64,8 +68,11 @@ class Rng:
         span = int(high) - int(low)
         if span < 1:
             raise ValueError(f"integers: empty range [{low}, {high})")
-        if size is None:
-            return int(low) + self._below(span)
+        if size is None:  # _below and next64, inlined: ops draw this once or twice per word
+            s = self._s = (self._s + GOLDEN) & M64
+            z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & M64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+            return int(low) + (((z ^ (z >> 31)) * span) >> 64)
         return [int(low) + self._below(span) for _ in range(size)]
 
     def choice(self, a: int | Sequence[Any], size: int | None = None,
@@ -95,12 +102,16 @@ class Rng:
             return []
         if rate >= 1.0:
             return list(range(n))
-        log_q = math.log1p(-rate)
+        log_q = _log1p(-rate)
         out: list[int] = []
-        i = -1
-        while True:
-            u = 1.0 - (self.next64() >> 11) * 2.0 ** -53  # (0, 1]
-            i += 1 + int(math.log(u) / log_q)
+        i, s = -1, self._s
+        while True:  # next64, inlined
+            s = (s + GOLDEN) & M64
+            z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & M64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+            u = 1.0 - ((z ^ (z >> 31)) >> 11) * 2.0 ** -53  # (0, 1]
+            i += 1 + int(_log(u) / log_q)
             if i >= n:
+                self._s = s
                 return out
             out.append(i)

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..errors import ResourceError
 from .base import op, package_version
-from .units import clusters
+from .units import clusters, letter_runs
 
 ZW_JOINERS = "\u200c\u200d"
 SPACING_MARKS = "\u0e33\u0eb3"  # Thai and Lao AM: letters by category, cluster marks by UAX #29
@@ -234,6 +234,15 @@ def _letter_run(run: str) -> bool:
 _letter_run.max_len = _letter_run.max_chars = 4  # type: ignore[attr-defined]  # never longer
 
 
+def _split_letter_runs(text: str) -> list[str]:
+    """``pieces`` of a text with the runs ``_letter_run`` accepts as its units, by one regex:
+    what the engine's greedy grouping would build (tests check the two agree)."""
+    return letter_runs(4, 4).split(text)
+
+
+_letter_run.split = _split_letter_runs  # type: ignore[attr-defined]
+
+
 @lru_cache(maxsize=65536)
 def _substitutes(lang: str, unit: str) -> tuple[str, ...]:
     """Neighbours of a one-character unit that keep its class (letter->letter, mark->mark)."""
@@ -352,6 +361,8 @@ def strip_diacritics(word: str, lang: str, rng: Any, *, whole_word: bool = True)
     Only marks on Latin, Greek and Cyrillic letters go: Indic matras, Thai vowels and Arabic
     harakat are spelling, not accents. ``whole_word: false`` strips a single cluster.
     """
+    if word.isascii():  # most picked words, at C speed: no accent and nothing to fold
+        return None
     units = clusters(word)
     spots = [i for i, u in enumerate(units) if _strip_cluster(u) != u]
     if not spots:

@@ -15,17 +15,18 @@ import itertools
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from itertools import pairwise
 
 SPACELESS_LANGS = frozenset({"zh", "ja", "th", "my", "km", "lo"})
 
-# Scripts whose characters are units on their own in spaceless languages.
-_SPACELESS_CLASS = (
-    "[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002ffff]"
-)
+# Scripts whose characters are units on their own in spaceless languages: Thai, Lao, Myanmar,
+# Khmer, kana, CJK ideographs, halfwidth katakana.
+_SPACELESS_RANGES = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3040, 0x30FF),
+                     (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F),
+                     (0x20000, 0x2FFFF))
+_SPACELESS_CLASS = "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _SPACELESS_RANGES) + "]"
 _SPACELESS_CHAR = re.compile(_SPACELESS_CLASS)
 
 
@@ -50,9 +51,9 @@ def _cluster() -> re.Pattern[str]:
 
 
 @cache
-def _attach_pattern() -> str:
+def _attach_pattern(joiners: bool = True) -> str:
     """Regex for one character that joins the preceding one: a combining mark (category M; all
-    of them live in planes 0, 1 and 14), ZWNJ/ZWJ or Thai/Lao SARA AM.
+    of them live in planes 0, 1 and 14), Thai/Lao SARA AM and (with ``joiners``) ZWNJ/ZWJ.
 
     Marks of the BMP form one class, which the regex engine turns into a bitmap; the few
     supplementary ones sit behind a cheap look-ahead so ordinary characters never scan them.
@@ -66,16 +67,63 @@ def _attach_pattern() -> str:
         elif start is not None:
             (bmp if prev < 0x10000 else supp).append(f"\\U{start:08x}-\\U{prev:08x}")
             start = None
-    bmp += [f"\\U{ord(c):08x}" for c in _ATTACH]
+    bmp += [f"\\U{ord(c):08x}" for c in _ATTACH if joiners or c not in "\u200c\u200d"]
     return f"[{''.join(bmp)}]|(?=[\\U00010000-\\U0010ffff])[{''.join(supp)}]"
 
 
-@cache
-def _spaceless_unit() -> re.Pattern[str]:
+def _tail() -> str:
+    """A unit's marks and joiners, and anything after a ZWJ (never whitespace)."""
+    return f"(?:{_attach_pattern()}|(?<=\u200d)\\S)*"
+
+
+def _unit() -> str:
     """A unit of a spaceless language: one character of a spaceless script with its marks, or a
     run of other characters (a Latin word, a number) with theirs."""
-    tail = f"(?:{_attach_pattern()}|(?<=\u200d).)*"  # a cluster's marks; anything after ZWJ
-    return re.compile(f"(?s){_SPACELESS_CLASS}{tail}|(?:[^{_SPACELESS_CLASS[1:]}{tail})+")
+    other = f"[^{_SPACELESS_CLASS[1:-1]}\\s]"
+    return f"{_SPACELESS_CLASS}{_tail()}|(?:{other}{_tail()})+"
+
+
+@cache
+def _spaceless_split() -> re.Pattern[str]:
+    """Splits text into :func:`pieces` of a spaceless language."""
+    return re.compile(f"({_unit()})")
+
+
+@cache
+def letter_runs(max_units: int, max_chars: int) -> re.Pattern[str]:
+    """Splits text like :func:`pieces` of a spaceless language without cuts, except that a run of
+    2 to ``max_units`` touching units, at most ``max_chars`` characters of letters and marks of
+    a spaceless script, is one unit, the longest first.
+
+    These are the runs the engine's greedy grouping builds for a predicate that accepts exactly
+    them (typo's Thai letter runs), found by one C-level split instead of Python per character.
+    Each alternative spells out one sequence of cluster sizes, longer runs first: a cluster of
+    n characters is a letter and n - 1 marks; the next cluster's letter (or the final look-ahead)
+    shows that no further mark or joiner belongs to it.
+    """
+    def chars(ok: Callable[[str], bool]) -> str:
+        spans = []
+        for a, b in _SPACELESS_RANGES:
+            start = None
+            for cp in range(a, b + 2):
+                hit = cp <= b and ok(chr(cp))
+                if hit and start is None:
+                    start = cp
+                elif not hit and start is not None:
+                    spans.append(f"\\U{start:08x}-\\U{cp - 1:08x}")
+                    start = None
+        return f"[{''.join(spans)}]"
+
+    first = chars(lambda c: unicodedata.category(c)[0] in "LM")  # a mark only after a space
+    letter = chars(lambda c: unicodedata.category(c)[0] == "L" and c not in _ATTACH)
+    mark = f"(?:{_attach_pattern(joiners=False)})"
+    runs = [
+        first + mark * (sizes[0] - 1) + "".join(letter + mark * (n - 1) for n in sizes[1:])
+        for k in range(min(max_units, max_chars), 1, -1)
+        for sizes in itertools.product(range(1, max_chars + 1), repeat=k)
+        if sum(sizes) <= max_chars
+    ]
+    return re.compile(f"((?:{'|'.join(runs)})(?!{_attach_pattern()})|{_unit()})")
 
 
 _TOKEN = re.compile(r"(\S+)")
@@ -85,18 +133,9 @@ def pieces(text: str, lang: str, cuts: Iterable[int] = ()) -> list[str]:
     """``[sep, unit, sep, unit, ..., unit, sep]``: units at odd indices, ``"".join`` is ``text``.
 
     Separators are whitespace, or ``""`` between units that touch (characters of a spaceless
-    script, the two sides of a cut). The splitting itself is done by C-level regexes.
+    script, the two sides of a cut). The splitting itself is done by one C-level regex split.
     """
-    parts = _TOKEN.split(text)
-    if lang in SPACELESS_LANGS:
-        split, out = _spaceless_unit().findall, [parts[0]]
-        for k in range(1, len(parts), 2):
-            units = split(parts[k])
-            out.append(units[0])
-            for u in units[1:]:
-                out += ("", u)
-            out.append(parts[k + 1])
-        parts = out
+    parts = (_spaceless_split() if lang in SPACELESS_LANGS else _TOKEN).split(text)
     cut_list = sorted({c for c in cuts if 0 < c < len(text)})
     return _cut(parts, cut_list) if cut_list else parts
 

@@ -309,6 +309,35 @@ def test_span_groups_thai_runs_only():
     assert OPS.get("swap").span("de", {}) is None
 
 
+thai_text = st.text(alphabet=st.sampled_from(
+    "ภาษาไทยกขค\u0e34\u0e48\u0e49\u0e31\u0e33๑ฯๆ฿ \u0301\u200d\u200c.中ab\u0eb3ລ"), max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(thai_text, st.text(max_size=30)))
+def test_property_letter_run_regex_builds_the_engines_groups(text):
+    """The regex split the engine takes for Thai typos gives exactly the runs that its greedy
+    grouping builds from character units with the same predicate."""
+    from robustx.noise.engine import _groups
+    from robustx.noise.units import bare_spaceless, pieces
+
+    ps = pieces(text, "th")
+    units, seps = ps[1::2], ps[0::2]
+    groups = _groups(units, bare_spaceless(units), [not s for s in seps[1:]], typo._letter_run)
+    expected = [seps[0]]
+    for g in groups:
+        expected += ["".join(units[g.start:g.stop]), seps[g.stop]]
+    assert typo._split_letter_runs(text) == expected
+
+
+def test_letter_run_regex_examples():
+    assert typo._split_letter_runs("ภาษาไทย น้ำกิ่ง ab") == [
+        "", "ภาษา", "", "ไทย", " ", "น้ำ", "", "กิ่ง", " ", "ab", ""]
+    # a digit is no letter; a ZWJ joins ง and จ into one unit, which no run may hold
+    assert typo._split_letter_runs("กข๑คง\u200dจ") == [
+        "", "กข", "", "๑", "", "ค", "", "ง\u200dจ", ""]
+
+
 # ---------------------------------------------------------------- data and laziness
 
 
