@@ -3,62 +3,62 @@
 The engine needs one independent stream per (seed, example, field, op) so that output does not
 depend on order or process count. A ``numpy.random.Generator`` costs about 3 µs to re-state and
 2 µs per scalar draw, more than a typical op (one key replaced in one word), so the engine uses
-:class:`Rng` instead: splitmix64 over a 64-bit key taken from a keyed BLAKE2 hash. It offers the
-calls ops make on a numpy Generator (``random``, ``integers``, ``choice``) with numpy's argument
-conventions, so an op can be called with either.
+:class:`Rng` instead: BLAKE2b in counter mode. One hash of (key, stream, block number) gives
+eight 64-bit draws, so a draw costs a list pop, and a stream that is never drawn from (an op
+with nothing to offer) costs nothing. It offers the calls ops make on a numpy Generator
+(``random``, ``integers``, ``choice``) with numpy's argument conventions, so an op can be called
+with either.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import struct
 from collections.abc import Sequence
 from typing import Any
 
 M64 = (1 << 64) - 1
-GOLDEN = 0x9E3779B97F4A7C15
 _log, _log1p = math.log, math.log1p
+_blake2b = hashlib.blake2b
+_BLOCK_IN = struct.Struct("<QqQ").pack  # key, stream, block number
+_BLOCK_OUT = struct.Struct("<8Q").unpack  # a 64-byte digest as eight draws
 
 
-def key64(*parts: object) -> int:
-    """A 64-bit key from any printable parts, stable across runs, platforms and processes."""
-    blob = "\x1f".join(map(str, parts)).encode("utf-8", "surrogatepass")
-    return int.from_bytes(hashlib.blake2b(blob, digest_size=8).digest(), "little")
-
-
-def mix(key: int, n: int) -> int:
-    """An independent sub-key: the splitmix64 finaliser of ``key`` advanced by ``n + 1`` steps."""
-    z = (key + (n + 1) * GOLDEN) & M64
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-    return z ^ (z >> 31)
+def key64(seed: int, key: str, fld: str) -> int:
+    """A 64-bit key of (seed, example, field), stable across runs, platforms and processes."""
+    blob = f"{seed}\x1f{key}\x1f{fld}".encode("utf-8", "surrogatepass")
+    return int.from_bytes(_blake2b(blob, digest_size=8).digest(), "little")
 
 
 class Rng:
-    """splitmix64 (Steele, Lea & Flood 2014): passes BigCrush, one state word, any key is valid."""
+    """Stream ``stream`` of ``key``: BLAKE2b(key, stream, block) for blocks 0, 1, 2..., each
+    digest read as eight 64-bit draws (last first). Independent streams need only distinct
+    (key, stream) pairs; nothing is hashed until the first draw."""
 
-    __slots__ = ("_s",)
+    __slots__ = ("_block", "_buf", "_in")
 
-    def __init__(self, key: int) -> None:
-        self._s = key & M64
+    def __init__(self, key: int, stream: int = 0) -> None:
+        self._in = (key & M64, stream)
+        self._block = 0
+        self._buf: list[int] = []
+
+    def _refill(self) -> list[int]:
+        buf = self._buf = list(_BLOCK_OUT(_blake2b(_BLOCK_IN(*self._in, self._block)).digest()))
+        self._block += 1
+        return buf
 
     def next64(self) -> int:
-        s = self._s = (self._s + GOLDEN) & M64
-        z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & M64
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-        return z ^ (z >> 31)
+        return (self._buf or self._refill()).pop()
 
     def _below(self, n: int) -> int:
         """Uniform in [0, n) by Lemire's multiply-shift; bias < n / 2**64 (nil for word lengths)."""
-        return (self.next64() * n) >> 64
+        return ((self._buf or self._refill()).pop() * n) >> 64
 
     def random(self, size: int | None = None) -> Any:
         """Uniform floats in [0, 1) (53 bits), like ``Generator.random``."""
-        if size is None:  # next64, inlined: the engine draws this once per picked word
-            s = self._s = (self._s + GOLDEN) & M64
-            z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & M64
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-            return ((z ^ (z >> 31)) >> 11) * 2.0 ** -53
+        if size is None:
+            return ((self._buf or self._refill()).pop() >> 11) * 2.0 ** -53
         return [(self.next64() >> 11) * 2.0 ** -53 for _ in range(size)]
 
     def integers(self, low: int, high: int | None = None, size: int | None = None) -> Any:
@@ -68,11 +68,8 @@ class Rng:
         span = int(high) - int(low)
         if span < 1:
             raise ValueError(f"integers: empty range [{low}, {high})")
-        if size is None:  # _below and next64, inlined: ops draw this once or twice per word
-            s = self._s = (self._s + GOLDEN) & M64
-            z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & M64
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-            return int(low) + (((z ^ (z >> 31)) * span) >> 64)
+        if size is None:
+            return int(low) + (((self._buf or self._refill()).pop() * span) >> 64)
         return [int(low) + self._below(span) for _ in range(size)]
 
     def choice(self, a: int | Sequence[Any], size: int | None = None,
@@ -104,14 +101,11 @@ class Rng:
             return list(range(n))
         log_q = _log1p(-rate)
         out: list[int] = []
-        i, s = -1, self._s
-        while True:  # next64, inlined
-            s = (s + GOLDEN) & M64
-            z = ((s ^ (s >> 30)) * 0xBF58476D1CE4E5B9) & M64
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-            u = 1.0 - ((z ^ (z >> 31)) >> 11) * 2.0 ** -53  # (0, 1]
+        i, buf = -1, self._buf
+        while True:
+            u = 1.0 - ((buf or self._refill()).pop() >> 11) * 2.0 ** -53  # (0, 1]
+            buf = self._buf
             i += 1 + int(_log(u) / log_q)
             if i >= n:
-                self._s = s
                 return out
             out.append(i)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -200,13 +201,13 @@ def _units(word: str, lang: str, *, keys: bool) -> tuple[list[str], Any]:
     Korean: keystrokes. Otherwise clusters, or single code points where ``keys`` is set (a
     key types one code point: a consonant, a matra, a tone mark...).
     """
-    if _is_korean(word, lang):
+    if lang == "ko" and _is_korean(word, lang):
         return keystrokes(word), compose
     return (list(word) if keys else clusters(word)), "".join
 
 
-def _pick(rng: Any, items: list) -> Any:
-    return items[int(rng.integers(len(items)))]
+def _pick(rng: Any, items: Sequence[Any]) -> Any:
+    return items[rng.integers(len(items))]  # a numpy integer indexes too
 
 
 # --------------------------------------------------------------------------- keyboard ops
@@ -251,6 +252,13 @@ def _substitutes(lang: str, unit: str) -> tuple[str, ...]:
     return tuple(n for n in neighbours(lang, unit) if _cls(n) == _cls(unit))
 
 
+@lru_cache(maxsize=65536)
+def _key_spots(lang: str, word: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """The keys of a word that have neighbours to slip to, with them (per word: words recur)."""
+    units, _ = _units(word, lang, keys=True)
+    return tuple((i, subs) for i, u in enumerate(units) if (subs := _substitutes(lang, u)))
+
+
 @op("kbd", "typo", check=_check_layout, span=_run_span)
 def kbd(word: str, lang: str, rng: Any) -> str | None:
     """Replace one character by a neighbouring key on the language's layout (same shift level).
@@ -258,7 +266,7 @@ def kbd(word: str, lang: str, rng: Any) -> str | None:
     Letters become letters and combining marks become marks, so clusters stay well formed.
     """
     units, join = _units(word, lang, keys=True)
-    spots = [(i, subs) for i, u in enumerate(units) if (subs := _substitutes(lang, u))]
+    spots = _key_spots(lang, word)
     if not spots:
         return None
     i, subs = _pick(rng, spots)
@@ -273,7 +281,7 @@ def kbd_insert(word: str, lang: str, rng: Any) -> str | None:
     A base letter is inserted at a cluster boundary, a mark right next to the mark it neighbours.
     """
     units, join = _units(word, lang, keys=True)
-    spots = [(i, subs) for i, u in enumerate(units) if (subs := _substitutes(lang, u))]
+    spots = _key_spots(lang, word)
     if not spots:
         return None
     i, subs = _pick(rng, spots)
@@ -293,6 +301,8 @@ def kbd_insert(word: str, lang: str, rng: Any) -> str | None:
 @op("swap", "typo", span=_run_span)
 def swap(word: str, lang: str, rng: Any) -> str | None:
     """Transpose two adjacent clusters (Korean: keystrokes) that differ."""
+    if len(word) < 2 and lang != "ko":  # one code point, one cluster (a Chinese character)
+        return None
     units, join = _units(word, lang, keys=False)
     spots = [i for i in range(len(units) - 1) if units[i] != units[i + 1]]
     if not spots:
@@ -305,6 +315,8 @@ def swap(word: str, lang: str, rng: Any) -> str | None:
 @op("delete", "typo", span=_run_span)
 def delete(word: str, lang: str, rng: Any) -> str | None:
     """Drop one cluster (Korean: one keystroke); only in words of two units or more."""
+    if len(word) < 2 and lang != "ko":  # one code point, one cluster (a Chinese character)
+        return None
     units, join = _units(word, lang, keys=False)
     if len(units) < 2:
         return None
@@ -425,6 +437,7 @@ def _homophones() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+@lru_cache(maxsize=65536)
 def homophones(ch: str) -> tuple[str, ...]:
     """Other common characters with the toneless reading of Han character ``ch``."""
     if not ("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"):

@@ -16,7 +16,7 @@ import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 SPACELESS_LANGS = frozenset({"zh", "ja", "th", "my", "km", "lo"})
@@ -101,21 +101,8 @@ def letter_runs(max_units: int, max_chars: int) -> re.Pattern[str]:
     n characters is a letter and n - 1 marks; the next cluster's letter (or the final look-ahead)
     shows that no further mark or joiner belongs to it.
     """
-    def chars(ok: Callable[[str], bool]) -> str:
-        spans = []
-        for a, b in _SPACELESS_RANGES:
-            start = None
-            for cp in range(a, b + 2):
-                hit = cp <= b and ok(chr(cp))
-                if hit and start is None:
-                    start = cp
-                elif not hit and start is not None:
-                    spans.append(f"\\U{start:08x}-\\U{cp - 1:08x}")
-                    start = None
-        return f"[{''.join(spans)}]"
-
-    first = chars(lambda c: unicodedata.category(c)[0] in "LM")  # a mark only after a space
-    letter = chars(lambda c: unicodedata.category(c)[0] == "L" and c not in _ATTACH)
+    first = _spaceless_chars(lambda c: unicodedata.category(c)[0] in "LM")  # a mark: token start
+    letter = _spaceless_chars(lambda c: unicodedata.category(c)[0] == "L" and c not in _ATTACH)
     mark = f"(?:{_attach_pattern(joiners=False)})"
     runs = [
         first + mark * (sizes[0] - 1) + "".join(letter + mark * (n - 1) for n in sizes[1:])
@@ -171,6 +158,12 @@ def split_core(unit: str) -> tuple[str, str, str]:
     """``"(Paris),"`` -> ``("(", "Paris", "),")``; a unit of pure punctuation has an empty core."""
     if unit[:1].isalnum() and unit[-1:].isalnum():  # the common case, without unicodedata
         return "", unit, ""
+    return _split_punct(unit)
+
+
+@lru_cache(maxsize=65536)
+def _split_punct(unit: str) -> tuple[str, str, str]:
+    """:func:`split_core` of a unit with punctuation at an end (",", "Paris," recur)."""
     i, j = 0, len(unit)
     while i < j and is_punct(unit[i]):
         i += 1
@@ -187,15 +180,22 @@ def is_spaceless_unit(core: str, lang: str) -> bool:
 def _spaceless_letter() -> re.Pattern[str]:
     """A character of a spaceless script that is not punctuation (so a unit it heads has a
     core that is the whole unit, when nothing after it is punctuation)."""
-    spans, start = [], None
-    for cp in range(0x30001):
-        hit = cp < 0x30000 and bool(_SPACELESS_CHAR.match(chr(cp))) and is_punct(chr(cp))
-        if hit and start is None:
-            start = cp
-        elif not hit and start is not None:
-            spans.append(f"\\U{start:08x}-\\U{cp - 1:08x}")
-            start = None
-    return re.compile(f"(?![{''.join(spans)}]){_SPACELESS_CLASS}")
+    return re.compile(f"(?!{_spaceless_chars(is_punct)}){_SPACELESS_CLASS}")
+
+
+def _spaceless_chars(ok: Callable[[str], bool]) -> str:
+    """A regex class of the characters of spaceless scripts for which ``ok`` holds."""
+    spans = []
+    for a, b in _SPACELESS_RANGES:
+        start = None
+        for cp in range(a, b + 2):
+            hit = cp <= b and ok(chr(cp))
+            if hit and start is None:
+                start = cp
+            elif not hit and start is not None:
+                spans.append(f"\\U{start:08x}-\\U{cp - 1:08x}")
+                start = None
+    return f"[{''.join(spans)}]"
 
 
 def bare_spaceless(units: Sequence[str]) -> list[bool]:
