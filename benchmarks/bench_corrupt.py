@@ -12,7 +12,8 @@ in when textattack is importable.
   The batched no-op map (no Python per example at all) is printed for context.
 
 Each contender is warmed up (imports, the Arrow cache of the file, which the file-based
-contenders then share) and runs ``--repeats`` times; the median counts. Prints ratios first (the
+contenders then share) and runs ``--repeats`` times, in rounds that interleave the contenders;
+the median counts. Prints ratios first (the
 figures that matter), absolute numbers second, and the share of sentences whose whitespace tokens
 no longer line up with the input (nlpaug re-tokenises: "let's" comes back as "let ' s").
 Not a test: timings are never asserted.
@@ -51,14 +52,20 @@ def sentences(n: int) -> list[dict]:
 REPEATS = 1
 
 
-def timed(fn, *args):
-    """Median wall time over REPEATS calls, and the last output."""
-    times = []
+def timed(contenders: dict) -> dict:
+    """name -> (median wall time over REPEATS rounds, last output) for ``{name: (fn, *args)}``.
+
+    Rounds interleave the contenders (A B C, A B C, ...) so that a machine that speeds up or
+    slows down during the run (shared CPUs) affects every contender alike.
+    """
+    times: dict = {name: [] for name in contenders}
+    outs: dict = {}
     for _ in range(REPEATS):
-        t = time.perf_counter()
-        out = fn(*args)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
+        for name, (fn, *args) in contenders.items():
+            t = time.perf_counter()
+            outs[name] = fn(*args)
+            times[name].append(time.perf_counter() - t)
+    return {name: (statistics.median(ts), outs[name]) for name, ts in times.items()}
 
 
 def run_robustx_engine(rows, profile):
@@ -164,31 +171,30 @@ def main() -> None:
     run_robustx_engine(warm, profile)
     if not a.skip_nlpaug:
         run_nlpaug(warm, nominal)
-    results, broken, changed = {}, {}, {}
-    results["robustx engine"], noisy = timed(run_robustx_engine, rows, profile)
-    broken["robustx"], changed["robustx"] = alignment_broken(rows, noisy), \
-        changed_by_language(rows, noisy)
+    memory = {"robustx engine": (run_robustx_engine, rows, profile)}
     if not a.skip_nlpaug:
-        results["nlpaug KeyboardAug"], noisy = timed(run_nlpaug, rows, nominal)
-        broken["nlpaug KeyboardAug"] = alignment_broken(rows, noisy)
-        changed["nlpaug KeyboardAug"] = changed_by_language(rows, noisy)
+        memory["nlpaug KeyboardAug"] = (run_nlpaug, rows, nominal)
     if textattack_available():
-        results["textattack char swap"], noisy = timed(run_textattack, rows, nominal)
-        broken["textattack char swap"] = alignment_broken(rows, noisy)
-        changed["textattack char swap"] = changed_by_language(rows, noisy)
+        memory["textattack char swap"] = (run_textattack, rows, nominal)
+    results, broken, changed = {}, {}, {}
+    for name, (secs, noisy) in timed(memory).items():
+        results[name] = secs
+        short = "robustx" if name == "robustx engine" else name
+        broken[short], changed[short] = alignment_broken(rows, noisy), \
+            changed_by_language(rows, noisy)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                         encoding="utf-8")
         run_identity_map(path, Path(tmp) / "warm.jsonl")  # warm-up: imports, Arrow cache
         run_pipeline(path, Path(tmp) / "warm", 1)
-        results["identity map + JSONL write (floor)"], _ = timed(
-            run_identity_map, path, Path(tmp) / "id.jsonl")
-        results["batched no-op map + JSONL write"], _ = timed(
-            run_noop_batched, path, Path(tmp) / "noop.jsonl")
-        for procs in (1, 2):
-            results[f"robustx corrupt ({procs} proc)"], _ = timed(
-                run_pipeline, path, Path(tmp) / f"o{procs}", procs)
+        files = {
+            "identity map + JSONL write (floor)": (run_identity_map, path, Path(tmp) / "id.jsonl"),
+            "batched no-op map + JSONL write": (run_noop_batched, path, Path(tmp) / "noop.jsonl"),
+            **{f"robustx corrupt ({procs} proc)": (run_pipeline, path, Path(tmp) / f"o{procs}",
+                                                   procs) for procs in (1, 2)},
+        }
+        results.update({name: secs for name, (secs, _) in timed(files).items()})
     engine, cli = results["robustx engine"], results["robustx corrupt (1 proc)"]
     floor = results["identity map + JSONL write (floor)"]
     print(f"{a.n} sentence pairs, 9 languages, nominal word rate {nominal:.3f}, "
