@@ -26,6 +26,7 @@ from .rng import Rng, key64
 from .units import (
     SPACELESS_LANGS,
     bare_spaceless,
+    count_text_words,
     count_words,
     is_spaceless_unit,
     pieces,
@@ -163,7 +164,14 @@ def stream(seed: int, key: str, fld: str, op_index: int) -> Rng:
 def levenshtein(a: str, b: str) -> int:
     if a == b:
         return 0
-    # Shared ends do not change the distance, and a typo touches one or two characters.
+    # One typo: past the shared prefix, the rest matches once one character is skipped on one
+    # side or both (compared at C speed).
+    p, m = 0, min(len(a), len(b))
+    while p < m and a[p] == b[p]:
+        p += 1
+    if a[p + (len(a) >= len(b)):] == b[p + (len(b) >= len(a)):]:
+        return 1
+    # Shared ends do not change the distance.
     i, j = shared_ends(a, b)
     a, b = a[i:len(a) - j], b[i:len(b) - j]
     if len(a) < len(b):
@@ -375,7 +383,7 @@ def corrupt_text(text: str, lang: str, plan: Plan, key: str, fld: str,
         units = text.split()
         if " ".join(units) == text:
             new_units = _corrupt_units(units, lang, plan, key, fld, None, stats)
-            stats.words += count_words(units)
+            stats.words += count_text_words(text, len(units))
             return " ".join(new_units), _remapper(None, units, new_units), stats
     ps = pieces(text, lang, cuts)
     units, seps = ps[1::2], ps[0::2]

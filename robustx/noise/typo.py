@@ -238,7 +238,7 @@ _letter_run.max_len = _letter_run.max_chars = 4  # type: ignore[attr-defined]  #
 def _split_letter_runs(text: str) -> list[str]:
     """``pieces`` of a text with the runs ``_letter_run`` accepts as its units, by one regex:
     what the engine's greedy grouping would build (tests check the two agree)."""
-    return letter_runs(4, 4).split(text)
+    return letter_runs(_letter_run.max_chars).split(text)
 
 
 _letter_run.split = _split_letter_runs  # type: ignore[attr-defined]

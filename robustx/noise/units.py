@@ -90,27 +90,21 @@ def _spaceless_split() -> re.Pattern[str]:
 
 
 @cache
-def letter_runs(max_units: int, max_chars: int) -> re.Pattern[str]:
+def letter_runs(max_chars: int) -> re.Pattern[str]:
     """Splits text like :func:`pieces` of a spaceless language without cuts, except that a run of
-    2 to ``max_units`` touching units, at most ``max_chars`` characters of letters and marks of
-    a spaceless script, is one unit, the longest first.
+    touching letters and marks of a spaceless script, 2 to ``max_chars`` characters long and
+    ending where a cluster ends, is one unit, the longest first.
 
-    These are the runs the engine's greedy grouping builds for a predicate that accepts exactly
-    them (typo's Thai letter runs), found by one C-level split instead of Python per character.
-    Each alternative spells out one sequence of cluster sizes, longer runs first: a cluster of
-    n characters is a letter and n - 1 marks; the next cluster's letter (or the final look-ahead)
-    shows that no further mark or joiner belongs to it.
+    These are the runs the engine's greedy grouping builds for a predicate that accepts runs of
+    at most ``max_chars`` letters and marks (typo's Thai letter runs; each unit is a character
+    or more, so this bounds the units too), found by one C-level split instead of Python per
+    character. A run that is a single cluster is that cluster's unit anyway.
     """
     first = _spaceless_chars(lambda c: unicodedata.category(c)[0] in "LM")  # a mark: token start
     letter = _spaceless_chars(lambda c: unicodedata.category(c)[0] == "L" and c not in _ATTACH)
-    mark = f"(?:{_attach_pattern(joiners=False)})"
-    runs = [
-        first + mark * (sizes[0] - 1) + "".join(letter + mark * (n - 1) for n in sizes[1:])
-        for k in range(min(max_units, max_chars), 1, -1)
-        for sizes in itertools.product(range(1, max_chars + 1), repeat=k)
-        if sum(sizes) <= max_chars
-    ]
-    return re.compile(f"((?:{'|'.join(runs)})(?!{_attach_pattern()})|{_unit()})")
+    run = (f"{first}(?:{_attach_pattern(joiners=False)}|{letter}){{1,{max_chars - 1}}}"
+           f"(?!{_attach_pattern()})")
+    return re.compile(f"({run}|{_unit()})")
 
 
 _TOKEN = re.compile(r"(\S+)")
@@ -223,6 +217,15 @@ def count_words(units: Sequence[str]) -> int:
         return sum(1 for u in units if split_core(u)[1])
     return len(units) - sum(1 for m in _NOT_ALNUM.finditer(heads)
                             if not split_core(units[m.start()])[1])
+
+
+_SYMBOL_HEADED = re.compile(r"(?:^| )([\W_][^ ]*)")
+
+
+def count_text_words(text: str, n: int) -> int:
+    """:func:`count_words` of ``text.split()`` for a text of ``n`` units joined by single spaces,
+    read off the text: only the units that start with a non-alphanumeric are looked at."""
+    return n - sum(1 for u in _SYMBOL_HEADED.findall(text) if not split_core(u)[1])
 
 
 def shared_ends(a: str, b: str) -> tuple[int, int]:

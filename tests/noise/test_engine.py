@@ -262,3 +262,31 @@ def test_span_op_on_empty_and_blank_spaceless_text(text):
     out, remap, _ = corrupt_text(text, "zh", plan(prof, "pair", PAIR_FIELDS, "zh"), "k", "f")
     assert out == text.replace("电影", "movie").replace("中国", "China")
     assert remap(len(text)) == len(out)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """The textbook dynamic programme, for reference."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(st.sampled_from("abcé中\u0301"), max_size=8),
+       st.text(st.sampled_from("abcé中\u0301"), max_size=8))
+def test_property_levenshtein_shortcuts_agree_with_the_dynamic_programme(a, b):
+    from robustx.noise.engine import levenshtein
+
+    assert levenshtein(a, b) == levenshtein(b, a) == _edit_distance(a, b)
+
+
+def test_levenshtein_examples():
+    from robustx.noise.engine import levenshtein
+
+    assert [levenshtein(*p) for p in [("quick", "quick"), ("quick", "quack"), ("quick", "quik"),
+                                      ("quick", "quicks"), ("quick", "qiuck"), ("", "ab"),
+                                      ("kitten", "sitting")]] == [0, 1, 1, 1, 2, 2, 3]

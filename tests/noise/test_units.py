@@ -64,6 +64,15 @@ def test_property_count_words_is_units_with_a_core(units):
     assert count_words(units) == sum(1 for u in units if split_core(u)[1])
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=4).filter(lambda u: not any(
+    c.isspace() for c in u)), max_size=12))
+def test_property_count_text_words_reads_the_same_off_the_text(units):
+    from robustx.noise.units import count_text_words, count_words
+
+    assert count_text_words(" ".join(units), len(units)) == count_words(units)
+
+
 def _reference_units(token):
     """The definition the regex splitter implements: clusters, spaceless ones alone."""
     from robustx.noise.units import _SPACELESS_CHAR
