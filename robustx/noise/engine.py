@@ -164,19 +164,21 @@ def stream(seed: int, key: str, fld: str, op_index: int) -> Rng:
 def levenshtein(a: str, b: str) -> int:
     if a == b:
         return 0
-    # One typo: past the shared prefix, the rest matches once one character is skipped on one
-    # side or both (compared at C speed).
+    # A typo: past the shared prefix, the rest matches once one character is skipped on one
+    # side or both, or once two are swapped (compared at C speed).
     p, m = 0, min(len(a), len(b))
     while p < m and a[p] == b[p]:
         p += 1
     if a[p + (len(a) >= len(b)):] == b[p + (len(b) >= len(a)):]:
         return 1
-    # Shared ends do not change the distance.
-    i, j = shared_ends(a, b)
-    a, b = a[i:len(a) - j], b[i:len(b) - j]
+    if len(a) == len(b) and a[p + 2:] == b[p + 2:] and a[p:p + 2] == b[p:p + 2][::-1]:
+        return 2
+    # Otherwise the dynamic programme over what lies between the shared ends.
+    _, j = shared_ends(a[p:], b[p:])
+    a, b = a[p:len(a) - j], b[p:len(b) - j]
     if len(a) < len(b):
         a, b = b, a
-    if len(b) <= 1:  # what one typo leaves: a deletion, insertion or substitution
+    if len(b) <= 1:
         return len(a) - (b in a) if b else len(a)
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):

@@ -252,7 +252,7 @@ def _substitutes(lang: str, unit: str) -> tuple[str, ...]:
     return tuple(n for n in neighbours(lang, unit) if _cls(n) == _cls(unit))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # the frequent words; per-word entries must not grow with the split
 def _key_spots(lang: str, word: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
     """The keys of a word that have neighbours to slip to, with them (per word: words recur)."""
     units, _ = _units(word, lang, keys=True)

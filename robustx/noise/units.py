@@ -155,7 +155,7 @@ def split_core(unit: str) -> tuple[str, str, str]:
     return _split_punct(unit)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # the frequent units; per-word entries must not grow with the split
 def _split_punct(unit: str) -> tuple[str, str, str]:
     """:func:`split_core` of a unit with punctuation at an end (",", "Paris," recur)."""
     i, j = 0, len(unit)
