@@ -239,9 +239,10 @@ def _apply(step: ActiveStep, word: str, lang: str, rngs: dict[int, Rng], base: i
 
 
 def _corrupt_words(units: Sequence[str], lang: str, sched: Schedule, pick: Rng, base: int,
-                   stats: Stats) -> list[str]:
-    """The common case, words as units: joint draw, two draws per picked word."""
-    new = list(units)
+                   stats: Stats) -> Sequence[str]:
+    """The common case, words as units: joint draw, two draws per picked word. Returns
+    ``units`` itself when no word changed."""
+    new: list[str] | None = None
     rngs: dict[int, Rng] = {}
     subsets, cum = sched.subsets, sched.cum
     for idx in pick.picks(len(units), sched.p_any):
@@ -255,10 +256,12 @@ def _corrupt_words(units: Sequence[str], lang: str, sched: Schedule, pick: Rng, 
         for step in chosen:
             out = _apply(step, out, lang, rngs, base, stats)
         if out != word:
+            if new is None:
+                new = list(units)
             new[idx] = pre + out + post
             stats.changed += 1
-            stats.edits += levenshtein(unit, new[idx])
-    return new
+            stats.edits += levenshtein(word, out)  # what pre and post share adds nothing
+    return units if new is None else new
 
 
 def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: str,
@@ -269,13 +272,13 @@ def corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: st
     only then may a span-aware op merge them (the merged-away units become empty strings).
     """
     stats = Stats(unavailable=[0] * len(plan.profile.steps))
-    new = _corrupt_units(units, lang, plan, key, fld, adjacent, stats)
+    new = list(_corrupt_units(units, lang, plan, key, fld, adjacent, stats))
     stats.words, stats.chars = count_words(units), sum(map(len, units))
     return new, stats
 
 
 def _corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: str,
-                   adjacent: Sequence[bool] | None, stats: Stats) -> list[str]:
+                   adjacent: Sequence[bool] | None, stats: Stats) -> Sequence[str]:
     """:func:`corrupt_units`, counting into ``stats`` (all but ``words`` and ``chars``).
 
     Which words each step picks (each with the step's rate) is drawn from the (example, field)
@@ -386,7 +389,8 @@ def corrupt_text(text: str, lang: str, plan: Plan, key: str, fld: str,
         if " ".join(units) == text:
             new_units = _corrupt_units(units, lang, plan, key, fld, None, stats)
             stats.words += count_text_words(text, len(units))
-            return " ".join(new_units), _remapper(None, units, new_units), stats
+            new_text = text if new_units is units else " ".join(new_units)
+            return new_text, _remapper(None, units, new_units), stats
     ps = pieces(text, lang, cuts)
     units, seps = ps[1::2], ps[0::2]
     stats.words += count_words(units)
