@@ -265,14 +265,16 @@ def test_span_op_on_empty_and_blank_spaceless_text(text):
 
 
 def _edit_distance(a: str, b: str) -> int:
-    """The textbook dynamic programme, for reference."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+    """The definition, by memoised recursion on the first characters, for reference."""
+    from functools import cache
+
+    @cache
+    def d(i: int, j: int) -> int:
+        if i == len(a) or j == len(b):
+            return len(a) - i + len(b) - j
+        return min(d(i + 1, j) + 1, d(i, j + 1) + 1, d(i + 1, j + 1) + (a[i] != b[j]))
+
+    return d(0, 0)
 
 
 @settings(max_examples=2000, deadline=None)
@@ -290,3 +292,16 @@ def test_levenshtein_examples():
     assert [levenshtein(*p) for p in [("quick", "quick"), ("quick", "quack"), ("quick", "quik"),
                                       ("quick", "quicks"), ("quick", "qiuck"), ("", "ab"),
                                       ("kitten", "sitting")]] == [0, 1, 1, 1, 2, 2, 3]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(st.sampled_from("abcé中"), min_size=2, max_size=8), st.data())
+def test_property_levenshtein_one_typo_shortcuts(word, data):
+    """The forms the shortcuts take (a typo, two adjacent characters swapped) agree too."""
+    from robustx.noise.engine import levenshtein
+
+    i = data.draw(st.integers(0, len(word) - 2))
+    c = data.draw(st.sampled_from("abcé中"))
+    for typo in (word[:i] + c + word[i + 1:], word[:i] + c + word[i:], word[:i] + word[i + 1:],
+                 word[:i] + word[i + 1] + word[i] + word[i + 2:]):
+        assert levenshtein(word, typo) == levenshtein(typo, word) == _edit_distance(word, typo)
