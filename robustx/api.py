@@ -11,14 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .core import defaults
 from .profiles import Profile, load_profile
-
-DEFAULT_SEED = 12345
 
 
 def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
             langs: Sequence[str] | None = None, input: str | Path | None = None,
-            severity: int | None = None, seed: int = DEFAULT_SEED, num_proc: int = 1,
+            severity: int | None = None, seed: int = defaults.SEED, num_proc: int = 1,
             force: bool = False, sample: bool = False, split: str | None = None,
             progress: bool = False, command: str | None = None) -> dict[str, Any]:
     """Write noisy copies of task data to ``out``; returns the manifest.
@@ -80,7 +79,7 @@ def list_profiles() -> list[dict[str, Any]]:
     for name in shipped_profiles():
         p = load_profile(name)
         out.append({"name": name, "version": p.version, "description": p.description,
-                    "signature": signature(p.at(None), DEFAULT_SEED)})
+                    "signature": signature(p.at(None), defaults.SEED)})
     return out
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .core import defaults
 from .errors import RobustxError, UsageError
 
 
@@ -40,6 +41,22 @@ def _severity(value: str) -> int:
     if not 1 <= n <= 5:
         raise argparse.ArgumentTypeError(f"severity must be 1..5, got {n}")
     return n
+
+
+def severity_list(text: str) -> list[int]:
+    """argparse type: ``"3"``, ``"1-5"`` or ``"1,3,5"`` -> sorted unique severities in 1..5."""
+    out: set[int] = set()
+    for part in (p.strip() for p in str(text).split(",")):
+        lo, sep, hi = part.partition("-")
+        try:
+            a, b = int(lo), int(hi if sep else lo)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"severity must look like 3, 1-5 or 1,3,5; got {text!r}") from None
+        if not 1 <= a <= b <= 5:
+            raise argparse.ArgumentTypeError(f"severities must be within 1..5, got {part!r}")
+        out.update(range(a, b + 1))
+    return sorted(out)
 
 
 def _positive(value: str) -> int:
@@ -68,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--sample", action="store_true", help="use the built-in sample for --task")
     c.add_argument("--split", help="hub split (default: the task's test split)")
     c.add_argument("--severity", type=_severity, help="1..5 (default: the profile's)")
-    c.add_argument("--seed", type=int, default=12345, help="random seed (default 12345)")
+    c.add_argument("--seed", type=int, default=defaults.SEED,
+                   help=f"random seed (default {defaults.SEED})")
     c.add_argument("--num-proc", type=_positive, default=1, help="worker processes (default 1)")
     c.add_argument("--out", required=True, help="output folder (refused if it exists)")
     c.add_argument("--force", action="store_true", help="replace an existing output folder")
@@ -84,8 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     e.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"), default="auto",
                    help="auto: bf16 on CUDA when supported, else fp32")
-    e.add_argument("--batch-tokens", type=_positive, default=16384,
-                   help="token budget per batch, padding included (default 16384)")
+    e.add_argument("--batch-tokens", type=_positive, default=defaults.BATCH_TOKENS,
+                   help=f"token budget per batch, padding included (default {defaults.BATCH_TOKENS})")
     e.add_argument("--layer", type=int, help="hidden layer for retrieval embeddings")
     e.add_argument("--no-cache", action="store_true", help="bypass the prediction cache")
     e.add_argument("--cache-dir", help="prediction cache folder (default: $ROBUSTX_CACHE, "
@@ -190,7 +208,7 @@ def _cmd_profiles(_: argparse.Namespace) -> int:
     from . import api
 
     t = Table(title="shipped noise profiles")
-    for col in ("name", "description", "signature (default severity, seed 12345)"):
+    for col in ("name", "description", f"signature (default severity, seed {defaults.SEED})"):
         t.add_column(col, overflow="fold")
     for p in api.list_profiles():
         t.add_row(p["name"], escape(p["description"]), escape(p["signature"]))
@@ -228,8 +246,6 @@ def _write_json(path: Path, doc: Any) -> None:
 
 
 def _add_compare_gate(sub) -> None:
-    from .eval.options import DEFAULT_OUT, severity_list
-
     m = sub.add_parser("compare", help="compare two checkpoints on clean and noisy data",
                        description="Score checkpoints A and B on clean data and on noisy copies "
                        "(one per profile x severity), with paired statistics; writes report.json, "
@@ -247,11 +263,13 @@ def _add_compare_gate(sub) -> None:
     m.add_argument("--gate", help="gate YAML to apply to the report (see docs/gate.md)")
     m.add_argument("--max-drop", type=float, help="fail if B's average drop under any profile "
                    "exceeds this fraction of the metric (0.05 = 5 points)")
-    m.add_argument("--out", default=DEFAULT_OUT, help=f"report folder (default {DEFAULT_OUT})")
-    m.add_argument("--seed", type=int, default=12345, help="noise and bootstrap seed")
+    m.add_argument("--out", default=defaults.REPORT_DIR,
+                   help=f"report folder (default {defaults.REPORT_DIR})")
+    m.add_argument("--seed", type=int, default=defaults.SEED,
+                   help=f"noise and bootstrap seed (default {defaults.SEED})")
     m.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    m.add_argument("--batch-tokens", type=_positive, default=16384,
-                   help="token budget per batch (default 16384)")
+    m.add_argument("--batch-tokens", type=_positive, default=defaults.BATCH_TOKENS,
+                   help=f"token budget per batch (default {defaults.BATCH_TOKENS})")
     m.add_argument("--no-cache", action="store_true", help="bypass the prediction cache")
     m.add_argument("--force", action="store_true", help="replace an existing report")
     m.add_argument("--quiet", action="store_true", help="no table or progress")

@@ -11,11 +11,11 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .core.config import ConfigSyntaxError, load_yaml
 from .errors import ProfileError
 from .registry import suggest
 
@@ -183,37 +183,8 @@ def _same_kind(default: Any, value: Any) -> bool:
     return isinstance(value, type(default))
 
 
-def _unique_mapping(loader: Any, node: Any, deep: bool = False) -> dict:
-    """A mapping that refuses a key written twice (plain YAML silently keeps the last one)."""
-    import yaml
-
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-@cache
-def _loader() -> Any:
-    """``yaml.SafeLoader`` plus duplicate-key errors (built on first use: no yaml at import)."""
-    import yaml
-
-    class UniqueKeySafeLoader(yaml.SafeLoader):
-        pass
-
-    UniqueKeySafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                                        _unique_mapping)
-    return UniqueKeySafeLoader
-
-
 def load_profile(name_or_path: str) -> Profile:
     """A shipped profile by name (``typo``) or a YAML file path."""
-    import yaml
-
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") or path.exists():
         if not path.is_file():
@@ -224,12 +195,10 @@ def load_profile(name_or_path: str) -> Profile:
             raise ProfileError(str(suggest(name_or_path, names, "profile")))
         path = profiles_dir() / f"{name_or_path}.yaml"
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())  # safe: SafeLoader
+        doc = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError(f"{path}: cannot read the profile ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ProfileError(f"{path}{line}: invalid YAML ({problem})") from None
+    except ConfigSyntaxError as exc:
+        line = f":{exc.line}" if exc.line else ""
+        raise ProfileError(f"{path}{line}: invalid YAML ({exc.problem})") from None
     return parse_profile(doc, str(path))

@@ -11,9 +11,10 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from ..core.files import write_json_atomic
 
 
 def cache_root(cache_dir: str | os.PathLike | None = None) -> Path:
@@ -46,19 +47,6 @@ def data_fingerprint(dataset, columns: list[str] | None = None) -> str:
     return h.hexdigest()[:16]
 
 
-def write_json(path: Path, obj: Any) -> None:
-    """Write atomically: a temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(obj, fh, ensure_ascii=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _entry(root: Path, key: dict) -> Path:
     return root / "predictions" / f"{stable_hash(key)}.json"
 
@@ -76,4 +64,4 @@ def get(root: Path, key: dict) -> Any | None:
 def put(root: Path, key: dict, predictions: Any) -> None:
     # a read-only cache must not fail an evaluation
     with contextlib.suppress(OSError):
-        write_json(_entry(root, key), {"key": key, "predictions": predictions})
+        write_json_atomic(_entry(root, key), {"key": key, "predictions": predictions})

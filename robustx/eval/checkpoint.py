@@ -212,7 +212,7 @@ def fingerprint(path: Path, cache_dir: Path | None = None) -> str:
     for p in names:
         h.update(f"{p.name}:{_file_digest(p, memo)}\n".encode())
     if memo_file and len(memo) != before:
-        from .cache import write_json
+        from ..core.files import write_json_atomic
 
-        write_json(memo_file, memo)
+        write_json_atomic(memo_file, memo)
     return h.hexdigest()[:16]

@@ -24,12 +24,11 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
+from ..core import defaults
 from ..errors import RobustxError, UsageError
 from . import stats as S
-from .options import DEFAULT_OUT, DEFAULT_PROFILES, severity_list
 
-__all__ = ["DEFAULT_OUT", "DEFAULT_PROFILES", "REPORT_SCHEMA", "build_report", "compare",
-           "severity_list"]
+__all__ = ["REPORT_SCHEMA", "build_report", "compare"]
 
 REPORT_SCHEMA = "robustx.report/1"
 CLEAN = "clean"
@@ -96,11 +95,11 @@ def _noisy_split(cond: Condition, clean: list, task: str, langs, seed: int, out:
 
 
 def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
-            profiles: Sequence[str] = DEFAULT_PROFILES, severities: Sequence[int] | None = None,
+            profiles: Sequence[str] = defaults.PROFILES, severities: Sequence[int] | None = None,
             langs: Sequence[str] | None = None, data: str | Path | None = None,
-            out: str | Path = DEFAULT_OUT, *, seed: int = 12345, bootstrap: int = 1000,
-            confidence: float = S.DEFAULT_CONFIDENCE, device: str = "auto",
-            batch_tokens: int = 16384, cache: bool = True, cache_dir: str | Path | None = None,
+            out: str | Path = defaults.REPORT_DIR, *, seed: int = defaults.SEED, bootstrap: int = defaults.BOOTSTRAP,
+            confidence: float = defaults.CONFIDENCE, device: str = "auto",
+            batch_tokens: int = defaults.BATCH_TOKENS, cache: bool = True, cache_dir: str | Path | None = None,
             precision: str = "auto", allow_pickle: bool = False, force: bool = False,
             sample: bool = False, progress: bool = False, command: str | None = None,
             gate: Any = None) -> dict[str, Any]:
@@ -209,7 +208,7 @@ def check_coverage(noisy: Sequence[Condition], clean_splits: Sequence) -> None:
 
 
 def plan(clean_splits: Sequence, noisy: Sequence[Condition],
-         confidence: float = S.DEFAULT_CONFIDENCE) -> dict[str, Any]:
+         confidence: float = defaults.CONFIDENCE) -> dict[str, Any]:
     """The parts of the future report that a gate is checked against, before any scoring."""
     from .scoring import kind_of
 
@@ -408,7 +407,7 @@ def _checks_for(args: argparse.Namespace, gate_config) -> list:
         if not 0 <= args.max_drop <= 1:
             raise UsageError(f"--max-drop is a fraction of the metric in 0..1 (0.05 = 5 points), "
                              f"got {args.max_drop}")
-        names = [p for p in dict.fromkeys(args.profile or DEFAULT_PROFILES)]
+        names = [p for p in dict.fromkeys(args.profile or defaults.PROFILES)]
         from ..profiles import load_profile
 
         for spec in names:
@@ -427,11 +426,11 @@ def cli_compare(args: argparse.Namespace) -> int:
     gate_config = G.load_config(args.gate) if args.gate else None
     checks = _checks_for(args, gate_config)
     config = G.GateConfig(version=G.GATE_VERSION, checks=checks) if checks else None
-    out = Path(args.out or DEFAULT_OUT)
+    out = Path(args.out or defaults.REPORT_DIR)
     quiet = bool(getattr(args, "quiet", False))
     argv = getattr(args, "argv", None)
     doc = compare(
-        args.ckpt_a, args.ckpt_b, args.task, profiles=args.profile or list(DEFAULT_PROFILES),
+        args.ckpt_a, args.ckpt_b, args.task, profiles=args.profile or list(defaults.PROFILES),
         severities=args.severity, langs=args.lang, data=args.data, out=out, seed=args.seed,
         device=args.device, batch_tokens=args.batch_tokens, cache=not args.no_cache,
         force=args.force, sample=bool(getattr(args, "sample", False)),

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..core import defaults
+from ..core.progress import bar
 from ..errors import ResourceError, UsageError
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
@@ -27,7 +29,7 @@ class EngineConfig:
     """How to run a model; none of these fields may change a prediction beyond float noise."""
 
     device: str = "auto"
-    batch_tokens: int = 16384  # padded tokens per batch (see make_batches)
+    batch_tokens: int = defaults.BATCH_TOKENS  # padded tokens per batch (see make_batches)
     precision: str = "auto"
     progress: bool = True
 
@@ -210,7 +212,7 @@ def _run_local(model, features, collect, pad_id, device, dtype, budget, model_kw
     results: list[Any] = [None] * len(features)
     pending = make_batches(lengths, budget)
     pending.reverse()  # pop() from the end: longest batches first
-    with _progress(progress, len(features), desc) as advance:
+    with bar(progress, len(features), desc, transient=True) as advance:
         while pending:
             batch = pending.pop()
             try:
@@ -234,56 +236,3 @@ def _run_local(model, features, collect, pad_id, device, dtype, budget, model_kw
                 results[i] = row
             advance(len(batch))
     return results
-
-
-class _Noop:
-    def __enter__(self):
-        return lambda n: None
-
-    def __exit__(self, *exc):
-        return False
-
-
-class _RichBar:
-    def __init__(self, total: int, desc: str) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
-        self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=True,
-        )
-        self.task = self.progress.add_task(desc, total=total, rate="")
-
-    def __enter__(self):
-        self.progress.start()
-
-        def advance(n: int) -> None:
-            self.progress.advance(self.task, n)
-            speed = self.progress.tasks[0].speed
-            if speed:
-                self.progress.update(self.task, rate=f"{speed:,.1f} ex/s")
-
-        return advance
-
-    def __exit__(self, *exc):
-        self.progress.stop()
-        return False
-
-
-def _progress(enabled: bool, total: int, desc: str):
-    """A rich bar on an interactive stderr; nothing otherwise."""
-    if not enabled:
-        return _Noop()
-    import sys
-
-    if not sys.stderr.isatty():
-        return _Noop()
-    return _RichBar(total, desc)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core import defaults
+from ..core.config import ConfigSyntaxError, load_yaml
 from ..errors import UsageError
 
 GATE_VERSION = 1
@@ -100,40 +102,18 @@ class GateResult:
 
 # --- the config ---------------------------------------------------------------------------
 
-def _loader():
-    """yaml.SafeLoader with YAML 1.2 booleans: only true/false, so ``on: gap`` keeps its key.
-
-    Under YAML 1.1 (PyYAML's default) the unquoted key ``on`` becomes the boolean True, and
-    ``yes``/``no``/``off`` become booleans too, which would turn documented keys into
-    "unknown key True" errors.
-    """
-    import re
-
-    import yaml
-
-    class GateLoader(yaml.SafeLoader):
-        pass
-
-    bool_tag = "tag:yaml.org,2002:bool"
-    GateLoader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != bool_tag]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-    GateLoader.add_implicit_resolver(
-        bool_tag, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-    return GateLoader
-
-
 def load_config(path: str | Path) -> GateConfig:
     """Read and validate a gate YAML file (structure only; fit to a report comes later)."""
-    import yaml
-
     path = Path(path)
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())
+        doc = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the gate file ({exc.strerror or exc})") from None
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{path}: malformed YAML ({str(exc).splitlines()[0]})") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: cannot read the gate file ({exc})") from None
+    except ConfigSyntaxError as exc:
+        line = f":{exc.line}" if exc.line else ""
+        raise UsageError(f"{path}{line}: malformed YAML ({exc.problem})") from None
     return parse_config(doc, str(path))
 
 
@@ -214,7 +194,7 @@ def validate_against(config: GateConfig, report: dict[str, Any]) -> None:
     conds = {(c["profile"], c["severity"]) for c in report.get("conditions", [])}
     profiles = {p for p, _ in conds}
     langs = set(report.get("languages", []))
-    conf = report.get("settings", {}).get("bootstrap", {}).get("confidence", 0.95)
+    conf = report.get("settings", {}).get("bootstrap", {}).get("confidence", defaults.CONFIDENCE)
     for i, c in enumerate(config.checks):
         where = f"gate check {i + 1} ({c.label})"
         if c.task is not None and c.task != report.get("task"):
@@ -430,7 +410,7 @@ def _md(text: str) -> str:
 def write_outputs(result: GateResult, junit: str | Path, report_path: str | Path | None = None
                   ) -> GateResult:
     """Write the JUnit XML (atomically) and append to $GITHUB_STEP_SUMMARY when it is set."""
-    from .report import write_text_atomic
+    from ..core.files import write_text_atomic
 
     junit = Path(junit)
     try:

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from .. import __version__
+from ..core import defaults
 from ..errors import InputError
 from . import cache as C
 from . import scoring
@@ -109,7 +110,7 @@ def evaluate(
     data: str | Path | None = None,
     langs: Sequence[str] | None = None,
     device: str = "auto",
-    batch_tokens: int = 16384,
+    batch_tokens: int = defaults.BATCH_TOKENS,
     layer: int | None = None,
     cache: bool = True,
     cache_dir: str | Path | None = None,

@@ -13,12 +13,12 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ..core import defaults
+
 Stats = Mapping[str, Sequence[float] | np.ndarray]
 # (sign, stats): a bootstrap statistic is sum(sign * metric(stats)) over its terms
 Term = tuple[float, Stats]
 
-DEFAULT_RESAMPLES = 1000
-DEFAULT_CONFIDENCE = 0.95
 EXACT_BELOW = 25  # McNemar: exact binomial test when fewer discordant pairs than this
 MCNEMAR_KINDS = ("accuracy", "tatoeba")
 
@@ -58,7 +58,7 @@ def resample_indices(n: int, resamples: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, n, size=(resamples, n))
 
 
-def bootstrap_draws(kind: str, terms: Sequence[Term], resamples: int = DEFAULT_RESAMPLES,
+def bootstrap_draws(kind: str, terms: Sequence[Term], resamples: int = defaults.BOOTSTRAP,
                     seed: int = 0) -> tuple[float, np.ndarray]:
     """(point estimate, resampled values) of ``sum(sign * metric(stats))``.
 
@@ -80,7 +80,7 @@ def bootstrap_draws(kind: str, terms: Sequence[Term], resamples: int = DEFAULT_R
     return float(estimate), draws
 
 
-def percentile_ci(draws: np.ndarray, confidence: float = DEFAULT_CONFIDENCE) -> tuple[float, float]:
+def percentile_ci(draws: np.ndarray, confidence: float = defaults.CONFIDENCE) -> tuple[float, float]:
     """Percentile interval of the bootstrap draws."""
     tail = 100 * (1 - confidence) / 2
     lo, hi = np.percentile(draws, [tail, 100 - tail])
@@ -88,8 +88,8 @@ def percentile_ci(draws: np.ndarray, confidence: float = DEFAULT_CONFIDENCE) -> 
 
 
 def paired_bootstrap(kind: str, stats_a: Stats, stats_b: Stats,
-                     resamples: int = DEFAULT_RESAMPLES, seed: int = 0,
-                     confidence: float = DEFAULT_CONFIDENCE) -> dict[str, float]:
+                     resamples: int = defaults.BOOTSTRAP, seed: int = 0,
+                     confidence: float = defaults.CONFIDENCE) -> dict[str, float]:
     """B - A with a paired percentile bootstrap confidence interval."""
     est, draws = bootstrap_draws(kind, [(1.0, stats_b), (-1.0, stats_a)], resamples, seed)
     lo, hi = percentile_ci(draws, confidence)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..core.progress import bar
 from ..errors import InputError, InternalError, UsageError
 from ..profiles import Profile
 from ..signature import signature
@@ -461,11 +462,10 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
-        with _progress(progress) as bar:
-            task = bar.add_task("corrupting", total=sum(len(s.dataset) for s in splits))
+        with bar(progress, sum(len(s.dataset) for s in splits), "corrupting") as advance:
             for s in splits:
                 plan = make_plan(s, profile, seed, disabled)
-                bar.update(task, description=f"{profile.name} {s.name}")
+                advance(description=f"{profile.name} {s.name}")
                 writer = Writer(tmp / out_relpath(s), s.fmt, s.dataset.features, s.layout)
                 invalid = 0
                 for batch in _batches(s, plan, num_proc):
@@ -478,7 +478,7 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
                         ls = per_lang.get(lang) or per_lang.setdefault(lang, LangStats(n_ops))
                         ls.add(rows)
                         invalid += len(rows) - sum(r[0] for r in rows)
-                    bar.advance(task, len(stats))
+                    advance(len(stats))
                 writer.close()
                 files.append({"file": out_relpath(s), "source": s.source,
                               "task": s.task.name if s.task else None, "family": s.family,
@@ -531,40 +531,3 @@ def _versions() -> dict[str, str]:
         except PackageNotFoundError:
             pass
     return out
-
-
-class _NoBar:
-    def __enter__(self) -> _NoBar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def add_task(self, *a: Any, **k: Any) -> int:
-        return 0
-
-    def update(self, *a: Any, **k: Any) -> None:
-        return None
-
-    def advance(self, *a: Any, **k: Any) -> None:
-        return None
-
-
-def _progress(enabled: bool) -> Any:
-    if not enabled:
-        return _NoBar()
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True), transient=False)
-
-

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from robustx.cli import main
-from robustx.eval.compare import severity_list
+from robustx.cli import main, severity_list
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "robustx" / "eval" / "report.schema.json"

@@ -193,16 +193,3 @@ def test_two_process_gloo_matches_one_process(tiny_checkpoints, tmp_path):
             main, preds = pickle.load(fh)
         assert main == (rank == 0)
         assert preds == [single, single]
-
-
-def test_progress_bar_shows_examples_per_second():
-    import time
-
-    bar = engine._RichBar(10, "de")
-    with bar as advance:
-        advance(4)
-        time.sleep(0.05)
-        advance(6)
-    assert bar.progress.tasks[0].completed == 10
-    assert bar.progress.tasks[0].fields["rate"].endswith("ex/s")
-    assert isinstance(engine._progress(False, 10, "de"), engine._Noop)
