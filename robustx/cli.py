@@ -228,7 +228,7 @@ def _cmd_tasks(_: argparse.Namespace) -> int:
     for name, task in TASKS.items():
         t.add_row(name, task.family, task.metric, task.split,
                   f"{len(task.languages)}: {' '.join(task.languages)}",
-                  task.hub_config(task.languages[0]))
+                  task.hub_config_for(task.languages[0]))
     Console().print(t)
     return 0
 

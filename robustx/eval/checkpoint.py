@@ -13,13 +13,8 @@ import os
 from pathlib import Path
 
 from ..errors import ModelError
+from ..tasks import FAMILIES
 
-HEADS = {
-    "pair": ("AutoModelForSequenceClassification", "ForSequenceClassification"),
-    "tagging": ("AutoModelForTokenClassification", "ForTokenClassification"),
-    "qa": ("AutoModelForQuestionAnswering", "ForQuestionAnswering"),
-    "retrieval": ("AutoModel", ""),
-}
 _PICKLE = ("pytorch_model.bin", "pytorch_model.bin.index.json")
 
 
@@ -94,7 +89,7 @@ def _check_files(path: Path, allow_pickle: bool) -> None:
 
 def check_head(config, family: str) -> None:
     """A classification/tagging/QA task needs a checkpoint trained with that head."""
-    _, suffix = HEADS[family]
+    suffix = FAMILIES.get(family).arch_suffix
     archs = list(getattr(config, "architectures", None) or [])
     if suffix and archs and not any(a.endswith(suffix) for a in archs):
         raise ModelError(
@@ -153,7 +148,7 @@ def _load(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False
     path, _ = inspect(checkpoint, family, allow_pickle)
     log = transformers.utils.logging
     log.disable_progress_bar()  # robustx shows its own progress
-    auto = getattr(transformers, HEADS[family][0])
+    auto = getattr(transformers, FAMILIES.get(family).auto_class)
     verbosity = log.get_verbosity()
     log.set_verbosity_error()  # missing/unexpected keys are checked below, not dumped as a table
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..tasks import FAMILIES
 from . import metrics as M
 from .heads import gold_names
 
@@ -27,19 +28,15 @@ PRIMARY = {"accuracy": "accuracy", "tatoeba": "accuracy", "pos": "accuracy", "ne
 
 
 def kind_of(split) -> str:
-    """Which metric a split gets, from its task (or, without one, from its family and tags)."""
-    name = split.task.name if split.task is not None else None
-    if split.family == "pair":
-        return "accuracy"
-    if split.family == "tagging":
-        if name in ("panx", "udpos"):
-            return "ner" if name == "panx" else "pos"
-        tags = split.label_names or [t for row in split.dataset[split.fields["tags"]][:200]
-                                     for t in gold_names(row, None)]
-        return "ner" if any(str(t)[:2] in ("B-", "I-") for t in tags) else "pos"
-    if split.family == "qa":
-        return "mlqa" if name == "mlqa" else "squad"
-    return "bucc" if name == "bucc" else "tatoeba"
+    """Which metric a split gets: its task's, else its family's default for its gold labels."""
+    if split.task is not None:
+        return split.task.metric
+    family = FAMILIES.get(split.family)
+    gold: list[str] = list(split.label_names or ())
+    if not gold and family.label_role in split.fields:
+        gold = [t for row in split.dataset[split.fields[family.label_role]][:200]
+                for t in (gold_names(row, None) if isinstance(row, list) else [str(row)])]
+    return family.metric(gold)
 
 
 def metrics_from_stats(kind: str, sums: dict[str, float], n: int) -> dict[str, float]:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from ..profiles import Profile
-from ..tasks import PAIR, QA, RETRIEVAL, TAGGING
+from ..tasks import FAMILIES, QA, RETRIEVAL, TAGGING
 from ..tasks.loaders import PARA_ANSWERS, PARA_KEY
 from .base import OPS, Op, load_all_ops
 from .rng import Rng, key64
@@ -35,17 +35,6 @@ from .units import (
 )
 
 MAX_SPAN = 12
-
-# Which roles each family corrupts under each ``sides`` setting.
-SIDE_ROLES = {
-    PAIR: {"default": ("sentence1", "sentence2"), "all": ("sentence1", "sentence2"),
-           "first": ("sentence1",), "second": ("sentence2",)},
-    RETRIEVAL: {"default": ("source",), "all": ("source", "target"), "first": ("source",),
-                "second": ("target",)},
-    TAGGING: dict.fromkeys(("default", "all", "first", "second"), ("tokens",)),
-    QA: dict.fromkeys(("default", "all", "first", "second"), ("context", "question")),
-}
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -63,7 +52,7 @@ class Plan:
 
     @functools.cached_property
     def roles(self) -> tuple[str, ...]:
-        roles = SIDE_ROLES[self.family][self.profile.sides]
+        roles = FAMILIES.get(self.family).sides[self.profile.sides]
         return tuple(r for r in roles if r in self.fields)
 
     def __reduce__(self) -> tuple:  # the resolved-step cache stays behind

@@ -26,6 +26,7 @@ from ..core.progress import bar
 from ..errors import InputError, InternalError, UsageError
 from ..profiles import Profile
 from ..signature import signature
+from ..tasks import FAMILIES
 from ..tasks.loaders import HIDDEN_PREFIX, LANG_COLUMNS, PARA_KEY, Split
 from .engine import Plan, check_languages, corrupt_example
 from .units import shared_ends
@@ -373,7 +374,7 @@ def chrf_score(stats: Sequence[int]) -> float:
 
 def _side_text(row: dict[str, Any], plan: Plan) -> str:
     """The corrupted text of an example, the segment its chrF is measured on."""
-    if plan.family == "tagging":
+    if FAMILIES.get(plan.family).joined_tokens:
         return " ".join(map(str, row[plan.fields["tokens"]] or ()))
     return "\n".join(str(row[plan.fields[r]] or "") for r in plan.roles)
 

@@ -445,8 +445,13 @@ KO_LIAISON = (
 KO_NASAL = {"k": "ng", "t": "n", "p": "m"}  # before ㄴ/ㅁ: 합니다 -> hamnida
 
 
-def _hangul(text: str) -> str:
-    """Revised Romanization with liaison, nasalisation and ㄹ/ㄴ assimilation (안녕 -> annyeong)."""
+def _hangul(text: str) -> str | None:
+    """Revised Romanization with liaison, nasalisation and ㄹ/ㄴ assimilation (안녕 -> annyeong).
+
+    None for a run that holds anything but precomposed syllables (a stray combining mark).
+    """
+    if not all(0xAC00 <= ord(c) <= 0xD7A3 for c in text):
+        return None
     jamo = [divmod(ord(c) - 0xAC00, 588) for c in text]
     jamo = [(lead, *divmod(rest, 28)) for lead, rest in jamo]
     out = []

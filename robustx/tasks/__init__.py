@@ -1,27 +1,21 @@
-"""The nine XTREME tasks in four families, with languages, hub configs and column schemas.
+"""The nine XTREME tasks: plain data naming a family, languages, hub configs and a metric.
 
-A task only describes data; noise and evaluation dispatch on its ``family``.
+What a family means (columns, noise sides, head) is its record in :mod:`.families`; the metric
+is a name in :mod:`robustx.eval.metrics`. Adding a task is one entry in the table below.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..registry import Registry
+from .families import FAMILIES, PAIR, QA, RETRIEVAL, TAGGING, Family, Role
+
+__all__ = ["FAMILIES", "HUB_DATASET", "PAIR", "QA", "RETRIEVAL", "TAGGING", "TASKS", "Family", "Role",
+           "Task", "get_task"]
 
 HUB_DATASET = "google/xtreme"
-
-PAIR, TAGGING, QA, RETRIEVAL = "pair", "tagging", "qa", "retrieval"
-FAMILIES = (PAIR, TAGGING, QA, RETRIEVAL)
-
-# Text columns each family corrupts, in the google/xtreme schema, and the label column(s)
-# that must survive untouched.
-FAMILY_TEXT_FIELDS = {
-    PAIR: ("sentence1", "sentence2"),
-    TAGGING: ("tokens",),
-    QA: ("context", "question"),
-    RETRIEVAL: ("source_sentence", "target_sentence"),
-}
 
 NER_TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
 POS_TAGS = (
@@ -62,76 +56,66 @@ TYDIQA_NAMES = {
 
 @dataclass(frozen=True)
 class Task:
-    """One XTREME task: where its data lives on the hub and what its columns mean."""
+    """One XTREME task: its family, languages, metric and where its data lives on the hub.
+
+    ``hub_config`` and ``hub_filter`` are patterns: ``{lang}`` is the language code and
+    ``{name}`` its entry in ``hub_names`` (the hub's own name for that language).
+    """
 
     name: str
     family: str
     languages: tuple[str, ...]
     metric: str
-    label_column: str | None
+    hub_config: str
     labels: tuple[str, ...] = ()
     split: str = "test"
-    aliases: tuple[str, ...] = field(default=())
+    hub_names: Mapping[str, str] = field(default_factory=dict)
+    hub_filter: tuple[str, str] | None = None  # (column, value prefix) in a multi-language config
+    aliases: tuple[str, ...] = ()
 
-    @property
-    def text_fields(self) -> tuple[str, ...]:
-        return FAMILY_TEXT_FIELDS[self.family]
+    def _fill(self, pattern: str, lang: str) -> str:
+        return pattern.format(lang=lang, name=self.hub_names.get(lang, lang))
 
-    def hub_config(self, lang: str) -> str:
+    def hub_config_for(self, lang: str) -> str:
         """The ``google/xtreme`` config that holds ``lang`` (some configs hold all languages)."""
-        n = self.name
-        if n == "xnli":
-            return "XNLI"
-        if n == "pawsx":
-            return f"PAWS-X.{lang}"
-        if n == "panx":
-            return f"PAN-X.{lang}"
-        if n == "udpos":
-            return f"udpos.{UDPOS_NAMES[lang]}"
-        if n == "xquad":
-            return f"XQuAD.{lang}"
-        if n == "mlqa":
-            return f"MLQA.{lang}.{lang}"
-        if n == "tydiqa":
-            return "tydiqa"
-        if n == "bucc":
-            return f"bucc18.{lang}"
-        if n == "tatoeba":
-            return f"tatoeba.{TATOEBA_CODES[lang]}"
-        raise AssertionError(n)
+        return self._fill(self.hub_config, lang)
 
-    def hub_filter(self, lang: str) -> tuple[str, str] | None:
+    def hub_filter_for(self, lang: str) -> tuple[str, str] | None:
         """(column, value-prefix) that selects ``lang`` inside a multi-language config."""
-        if self.name == "xnli":
-            return ("language", lang)
-        if self.name == "tydiqa":
-            return ("id", TYDIQA_NAMES[lang] + "-")
-        return None
+        if self.hub_filter is None:
+            return None
+        column, pattern = self.hub_filter
+        return column, self._fill(pattern, lang)
 
 
 TASKS: Registry[Task] = Registry("task")
 
 for _t in (
     Task("xnli", PAIR, tuple("ar bg de el en es fr hi ru sw th tr ur vi zh".split()), "accuracy",
-         "gold_label", XNLI_LABELS),
-    Task("pawsx", PAIR, tuple("de en es fr ja ko zh".split()), "accuracy", "label", ("0", "1")),
-    Task("panx", TAGGING, tuple(XTREME_LANGS), "f1", "ner_tags", NER_TAGS),
-    Task("udpos", TAGGING, tuple(sorted(UDPOS_NAMES)), "accuracy", "pos_tags", POS_TAGS),
-    Task("xquad", QA, tuple("ar de el en es hi ru th tr vi zh".split()), "f1", "answers",
+         "XNLI", XNLI_LABELS, hub_filter=("language", "{lang}")),
+    Task("pawsx", PAIR, tuple("de en es fr ja ko zh".split()), "accuracy", "PAWS-X.{lang}",
+         ("0", "1"), aliases=("paws-x",)),
+    Task("panx", TAGGING, tuple(XTREME_LANGS), "ner", "PAN-X.{lang}", NER_TAGS,
+         aliases=("pan-x", "ner", "wikiann")),
+    Task("udpos", TAGGING, tuple(sorted(UDPOS_NAMES)), "pos", "udpos.{name}", POS_TAGS,
+         hub_names=UDPOS_NAMES, aliases=("ud-pos", "pos")),
+    Task("xquad", QA, tuple("ar de el en es hi ru th tr vi zh".split()), "squad", "XQuAD.{lang}",
          split="validation"),
-    Task("mlqa", QA, tuple("ar de en es hi vi zh".split()), "f1", "answers"),
-    Task("tydiqa", QA, tuple(sorted(TYDIQA_NAMES)), "f1", "answers", split="validation"),
-    Task("bucc", RETRIEVAL, ("de", "fr", "ru", "zh"), "f1", None, split="validation"),
-    Task("tatoeba", RETRIEVAL, tuple(sorted(TATOEBA_CODES)), "accuracy", None,
-         split="validation"),
+    Task("mlqa", QA, tuple("ar de en es hi vi zh".split()), "mlqa", "MLQA.{lang}.{lang}"),
+    Task("tydiqa", QA, tuple(sorted(TYDIQA_NAMES)), "squad", "tydiqa", split="validation",
+         hub_names=TYDIQA_NAMES, hub_filter=("id", "{name}-"), aliases=("tydiqa-goldp",)),
+    Task("bucc", RETRIEVAL, ("de", "fr", "ru", "zh"), "bucc", "bucc18.{lang}",
+         split="validation", aliases=("bucc18",)),
+    Task("tatoeba", RETRIEVAL, tuple(sorted(TATOEBA_CODES)), "tatoeba", "tatoeba.{name}",
+         split="validation", hub_names=TATOEBA_CODES),
 ):
     TASKS.add(_t.name, _t)
 
-TASK_ALIASES = {"paws-x": "pawsx", "pan-x": "panx", "ner": "panx", "wikiann": "panx",
-                "ud-pos": "udpos", "pos": "udpos", "tydiqa-goldp": "tydiqa", "bucc18": "bucc"}
-
 
 def get_task(name: str) -> Task:
-    """Look a task up by name (case-insensitive, common aliases accepted)."""
+    """Look a task up by name (case-insensitive, aliases accepted)."""
     key = name.lower()
-    return TASKS.get(TASK_ALIASES.get(key, key))
+    for task_name, task in TASKS.items():
+        if key in task.aliases:
+            return TASKS.get(task_name)
+    return TASKS.get(key)

@@ -18,12 +18,12 @@ from typing import Any
 
 from ..errors import InputError, UsageError
 from . import (
+    FAMILIES,
     HUB_DATASET,
     PAIR,
     QA,
     RETRIEVAL,
     TAGGING,
-    TASK_ALIASES,
     TASKS,
     XTREME_LANGS,
     Task,
@@ -33,16 +33,6 @@ from . import (
 FORMATS = {".jsonl": "jsonl", ".json": "json", ".parquet": "parquet", ".csv": "csv", ".tsv": "tsv"}
 SAMPLE_DIR = Path(__file__).parent / "sample"
 
-# Alternative column names accepted per role (first match wins), e.g. facebook/xnli's premise.
-ROLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
-    PAIR: {"sentence1": ("sentence1", "premise"), "sentence2": ("sentence2", "hypothesis"),
-           "label": ("gold_label", "label")},
-    TAGGING: {"tokens": ("tokens",), "tags": ("ner_tags", "pos_tags", "tags")},
-    QA: {"id": ("id",), "context": ("context",), "question": ("question",),
-         "answers": ("answers",)},
-    RETRIEVAL: {"source": ("source_sentence",), "target": ("target_sentence",)},
-}
-OPTIONAL_ROLES = {"id", "label", "target"}
 LANG_COLUMNS = ("language", "lang")
 
 # Hidden columns: what the flattener of a SQuAD-style document adds to each question's row so
@@ -93,10 +83,9 @@ def check_langs(task: Task | None, langs: Sequence[str] | None) -> None:
 
 def infer_family(columns: Sequence[str], where: str) -> str:
     """The family whose required columns are all present."""
-    for fam, roles in ROLE_COLUMNS.items():
-        if all(any(c in columns for c in alts) for r, alts in roles.items()
-               if r not in OPTIONAL_ROLES):
-            return fam
+    for fam in (FAMILIES.get(n) for n in (PAIR, TAGGING, QA, RETRIEVAL)):
+        if all(any(c in columns for c in r.columns) for r in fam.roles if not r.optional):
+            return fam.name
     raise InputError(
         f"{where}: cannot tell the task family from columns {sorted(columns)}; expected the "
         "google/xtreme schema (e.g. sentence1/sentence2/gold_label, tokens/ner_tags, "
@@ -106,9 +95,10 @@ def infer_family(columns: Sequence[str], where: str) -> str:
 
 def map_fields(family: str, columns: Sequence[str], where: str) -> dict[str, str]:
     fields: dict[str, str] = {}
-    for role, alts in ROLE_COLUMNS[family].items():
+    for r in FAMILIES.get(family).roles:
+        role, alts = r.name, r.columns
         col = next((c for c in alts if c in columns), None)
-        if col is None and role not in OPTIONAL_ROLES:
+        if col is None and not r.optional:
             raise InputError(
                 f"{where}: missing column {alts[0]!r} for a {family} task "
                 f"(columns present: {', '.join(sorted(columns))})"
@@ -382,9 +372,10 @@ def lang_from_name(path: Path, task: Task | None) -> str | None:
 
 def task_from_path(rel: Path) -> Task | None:
     for part in rel.parts[:-1][::-1]:
-        key = TASK_ALIASES.get(part.lower(), part.lower())
-        if key in TASKS:
-            return TASKS.get(key)
+        try:
+            return get_task(part)
+        except UsageError:
+            continue
     return None
 
 
@@ -410,37 +401,10 @@ def label_names_for(task: Task | None, ds: Any, fields: dict[str, str]) -> tuple
     return None
 
 
-# What each role's values must be: (description, test on one value). None passes where allowed.
-def _strings(v: Any) -> bool:
-    return isinstance(v, list) and all(isinstance(x, str) for x in v)
-
-
-def _tags(v: Any) -> bool:
-    return isinstance(v, list) and all(isinstance(x, (int, str)) and not isinstance(x, bool)
-                                       for x in v)
-
-
-def _answers(v: Any) -> bool:
-    return isinstance(v, dict) and _strings(v.get("text")) and isinstance(
-        v.get("answer_start"), list) and all(
-        isinstance(x, int) and not isinstance(x, bool) for x in v["answer_start"])
-
-
-ROLE_TYPES: dict[str, tuple[str, Any, bool]] = {  # role -> (what, test, null allowed)
-    "sentence1": ("a string", lambda v: isinstance(v, str), False),
-    "sentence2": ("a string", lambda v: isinstance(v, str), True),
-    "source": ("a string", lambda v: isinstance(v, str), False),
-    "target": ("a string", lambda v: isinstance(v, str), True),
-    "context": ("a string", lambda v: isinstance(v, str), False),
-    "question": ("a string", lambda v: isinstance(v, str), False),
-    "tokens": ("a list of strings", _strings, False),
-    "tags": ("a list of integers or tag strings", _tags, False),
-    "answers": ("{answer_start: [integers], text: [strings]}", _answers, False),
-}
 SCAN = 1000  # rows checked per column (Arrow columns have one type; this finds stray nulls too)
 
 
-def check_types(ds: Any, fields: dict[str, str], source: str, fmt: str) -> None:
+def check_types(ds: Any, family: str, fields: dict[str, str], source: str, fmt: str) -> None:
     """Wrong column types are input errors naming the column and the first bad row or line.
 
     Arrow gives a column one type, so a few rows decide it; a column ``datasets`` could only
@@ -449,9 +413,10 @@ def check_types(ds: Any, fields: dict[str, str], source: str, fmt: str) -> None:
     import datasets
 
     for role, col in fields.items():
-        if role not in ROLE_TYPES:
+        r = FAMILIES.get(family).role(role)
+        if r.check is None:
             continue
-        what, ok, nullable = ROLE_TYPES[role]
+        what, ok, nullable = r.what, r.check, r.nullable
         mixed = isinstance(ds.features[col], datasets.Json)
         n = len(ds) if mixed else min(len(ds), SCAN)
         for i, value in enumerate(ds.select_columns([col])[:n][col]):
@@ -484,7 +449,7 @@ def _make_split(task: Task | None, ds: Any, lang: str, source: str, rel: str, fm
                          f"(names starting with {HIDDEN_PREFIX!r} are robustx's own)")
     family = task.family if task else infer_family(cols, source)
     fields = map_fields(family, cols, source)
-    check_types(ds, fields, source, fmt)
+    check_types(ds, family, fields, source, fmt)
     return Split(task, family, lang, ds, fields, label_names_for(task, ds, fields), source, rel,
                  fmt, manifest, layout)
 
@@ -596,7 +561,7 @@ def load_hub(task: Task, langs: Sequence[str] | None, split: str | None) -> list
     datasets.disable_progress_bars()
     out = []
     for lang in langs or task.languages:
-        config = task.hub_config(lang)
+        config = task.hub_config_for(lang)
         name = split or task.split
         try:
             with _quiet_hub():  # offline, huggingface_hub logs every retry on stderr
@@ -608,7 +573,7 @@ def load_hub(task: Task, langs: Sequence[str] | None, split: str | None) -> list
                 "offline, pass a local file or folder with --input/--data (JSONL, JSON, Parquet, "
                 "CSV or TSV in the google/xtreme columns)"
             ) from None
-        filt = task.hub_filter(lang)
+        filt = task.hub_filter_for(lang)
         if filt:
             col, prefix = filt
             ds = ds.filter(lambda r, c=col, p=prefix: str(r[c]).startswith(p))

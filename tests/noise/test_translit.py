@@ -204,3 +204,9 @@ def test_qa_answers_stay_valid_when_romanised():
     out, _, _, valid = corrupt_example(row, _plan("qa", fields, "hi"))
     s, t = out["answers"]["answer_start"][0], out["answers"]["text"][0]
     assert valid and t == "dilli" and out["context"][s:s + len(t)] == t
+
+
+def test_hangul_with_a_stray_combining_mark_is_left_alone():
+    # U+1A63 after a syllable joins the Hangul run; only precomposed syllables are romanised
+    assert rom("가\u1a63", "ko") is None
+    assert rom("가", "ko") == "ga"

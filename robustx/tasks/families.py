@@ -1,0 +1,117 @@
+"""One record per task family: what its columns mean, what may be corrupted, what it is scored with.
+
+Everything that differs between pair classification, tagging, extractive QA and retrieval is
+a field here, so the loaders, the noise engine and evaluation read the record instead of
+branching on the family's name. Adding a family is one record (plus its head in
+:mod:`robustx.eval.heads`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..registry import Registry
+
+PAIR, TAGGING, QA, RETRIEVAL = "pair", "tagging", "qa", "retrieval"
+
+
+def _string(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _strings(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _tags(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, (int, str)) and not isinstance(x, bool)
+                                       for x in v)
+
+
+def _answers(v: Any) -> bool:
+    return isinstance(v, dict) and _strings(v.get("text")) and isinstance(
+        v.get("answer_start"), list) and all(
+        isinstance(x, int) and not isinstance(x, bool) for x in v["answer_start"])
+
+
+@dataclass(frozen=True)
+class Role:
+    """One column's part in a family: its accepted names (first match wins) and its values."""
+
+    name: str
+    columns: tuple[str, ...]
+    what: str  # the values, as an error message says them
+    check: Callable[[Any], bool] | None = None  # None: not checked
+    optional: bool = False  # the column may be absent
+    nullable: bool = False  # a null value passes the check
+
+
+@dataclass(frozen=True)
+class Family:
+    """Columns and roles, noise sides, intensity text, model head and default metric."""
+
+    name: str
+    roles: tuple[Role, ...]
+    sides: Mapping[str, tuple[str, ...]]  # a profile's ``sides`` -> roles the noise rewrites
+    auto_class: str  # transformers Auto class of the checkpoint
+    arch_suffix: str  # what a fitting checkpoint architecture ends with ("" = any)
+    label_role: str | None  # role holding the gold labels or tags
+    metric: Callable[[Sequence[str]], str]  # default metric name, from sample gold labels
+    joined_tokens: bool = False  # intensity text: tokens joined by spaces (else roles by lines)
+
+    def role(self, name: str) -> Role:
+        return next(r for r in self.roles if r.name == name)
+
+    @property
+    def role_columns(self) -> dict[str, tuple[str, ...]]:
+        return {r.name: r.columns for r in self.roles}
+
+
+def _tag_metric(tags: Sequence[str]) -> str:
+    """Tags with BIO prefixes are entities (PAN-X); anything else is part of speech."""
+    return "ner" if any(str(t)[:2] in ("B-", "I-") for t in tags) else "pos"
+
+
+_ALL_SIDES = ("default", "all", "first", "second")
+
+FAMILIES: Registry[Family] = Registry("task family")
+
+for _f in (
+    Family(
+        PAIR,
+        (Role("sentence1", ("sentence1", "premise"), "a string", _string),
+         Role("sentence2", ("sentence2", "hypothesis"), "a string", _string, nullable=True),
+         Role("label", ("gold_label", "label"), "a label", optional=True)),
+        {"default": ("sentence1", "sentence2"), "all": ("sentence1", "sentence2"),
+         "first": ("sentence1",), "second": ("sentence2",)},
+        "AutoModelForSequenceClassification", "ForSequenceClassification", "label",
+        lambda _: "accuracy"),
+    Family(
+        TAGGING,
+        (Role("tokens", ("tokens",), "a list of strings", _strings),
+         Role("tags", ("ner_tags", "pos_tags", "tags"), "a list of integers or tag strings",
+              _tags)),
+        dict.fromkeys(_ALL_SIDES, ("tokens",)),
+        "AutoModelForTokenClassification", "ForTokenClassification", "tags", _tag_metric,
+        joined_tokens=True),
+    Family(
+        QA,
+        (Role("id", ("id",), "an id", optional=True),
+         Role("context", ("context",), "a string", _string),
+         Role("question", ("question",), "a string", _string),
+         Role("answers", ("answers",), "{answer_start: [integers], text: [strings]}",
+              _answers)),
+        dict.fromkeys(_ALL_SIDES, ("context", "question")),
+        "AutoModelForQuestionAnswering", "ForQuestionAnswering", None, lambda _: "squad"),
+    Family(
+        RETRIEVAL,
+        (Role("source", ("source_sentence",), "a string", _string),
+         Role("target", ("target_sentence",), "a string", _string, optional=True,
+              nullable=True)),
+        {"default": ("source",), "all": ("source", "target"), "first": ("source",),
+         "second": ("target",)},
+        "AutoModel", "", None, lambda _: "tatoeba"),
+):
+    FAMILIES.add(_f.name, _f)
