@@ -12,9 +12,6 @@ import sys
 from pathlib import Path
 
 from robustx import api
-from robustx.eval import report
-from robustx.eval.compare import compare
-from robustx.eval.gate import gate
 
 
 def main(demo: Path) -> int:
@@ -32,17 +29,16 @@ def main(demo: Path) -> int:
     print("A on typo s3:", {lang: round(r["score"], 1) for lang, r in scores["results"].items()})
 
     # 3. compare B against A on clean data and two severities, with paired statistics
-    doc = compare(ckpt_a, ckpt_b, "xnli", profiles=["typo"], severities=[1, 3], data=data,
-                  out=out, device="cpu", force=True)
-    paths = report.write(doc, out)
-    report.render(doc)
+    run = api.compare(ckpt_a, ckpt_b, "xnli", profiles=["typo"], severities=[1, 3], data=data,
+                      out=out, device="cpu", force=True)
+    doc = run.report  # also written to out/report.json and out/report.md
     avg = next(r for r in doc["results"] if r["lang"] == "all" and r["severity"] == 3)
     d = avg["diff"]
     print(f"B - A under typo s3: {d['estimate']:+.1f} points, 95% CI "
           f"[{d['ci_low']:+.1f}, {d['ci_high']:+.1f}]")
 
     # 4. the CI gate on the written report (JUnit next to it)
-    result = gate(paths["json"], Path(__file__).with_name("gate.yaml"))
+    result = api.gate(run.paths["json"], Path(__file__).with_name("gate.yaml"))
     for r in result.results:
         print("PASS" if r.passed else "FAIL", r.check.label, "-", r.message)
     return result.exit_code

@@ -1,6 +1,8 @@
 """The library surface: what the CLI calls and what users import.
 
-Heavy dependencies (datasets, torch, transformers) load inside these functions, never at import.
+Every function takes plain values (paths, names, numbers) and returns documents or result
+objects; none prints or exits. Heavy dependencies (datasets, torch, transformers) load inside
+these functions, never at import.
 """
 
 from __future__ import annotations
@@ -8,11 +10,18 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .core import defaults
+from .errors import UsageError
+from .eval.report import COLUMNS as REPORT_COLUMNS
+from .eval.report import row_cells as report_row_cells
 from .profiles import Profile, load_profile
+
+__all__ = ["REPORT_COLUMNS", "Comparison", "compare", "corrupt", "defaults", "evaluate", "gate",
+           "is_main_process", "list_profiles", "list_tasks", "report_row_cells"]
 
 
 def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
@@ -28,9 +37,11 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
     from .noise.pipeline import run_corruption
     from .tasks.loaders import load_splits
 
+    if sample and input is not None:
+        raise UsageError("--sample and --input exclude each other")
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     prof = prof.at(severity)
-    _check_out(Path(out), input, force)
+    _check_out_dir(Path(out), input, force)
     use_sample = sample or (input is None and task is None)
     splits = load_splits(task, langs, input, split, sample=use_sample)
     skipped: list[str] = []
@@ -38,8 +49,6 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
         kept = [s for s in splits if s.lang in prof.languages or s.lang == "mixed"]
         skipped = sorted({s.lang for s in splits} - {s.lang for s in kept})
         if not kept:
-            from .errors import UsageError
-
             raise UsageError(f"profile {prof.name} covers none of the languages in the data "
                              f"({', '.join(skipped)}); it covers {', '.join(prof.languages)}")
         splits = kept
@@ -47,11 +56,9 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
                           progress=progress, command=command, skipped_langs=skipped)
 
 
-def _check_out(out: Path, input: str | Path | None, force: bool) -> None:
+def _check_out_dir(out: Path, input: str | Path | None, force: bool) -> None:
     """Refuse, before any work, an output that cannot be written or that --force would let
     replace the input data itself."""
-    from .errors import UsageError
-
     out = out.expanduser().resolve()
     if input is not None and force:
         src = Path(input).expanduser().resolve()
@@ -70,6 +77,20 @@ def _check_out(out: Path, input: str | Path | None, force: bool) -> None:
                          f"{parent} ({exc.strerror or exc})") from None
 
 
+def _check_out_file(path: Path, force: bool) -> None:
+    """Refuse a scores file that exists (without ``force``) or cannot be written, before work."""
+    if path.is_dir():
+        raise UsageError(f"--out {path} is a folder; give a file name such as scores.json")
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists; pass --force to replace it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the folder of --out {path}: {exc.strerror}") from None
+    if not os.access(path.parent, os.W_OK):
+        raise UsageError(f"cannot write --out {path}: its folder is not writable")
+
+
 def list_profiles() -> list[dict[str, Any]]:
     """Shipped profiles with their default-severity signatures."""
     from .profiles import shipped_profiles
@@ -83,23 +104,112 @@ def list_profiles() -> list[dict[str, Any]]:
     return out
 
 
-def evaluate(checkpoint: str, task: str, **kwargs: Any) -> dict[str, Any]:
-    """Score ``checkpoint`` on ``task``; see :func:`robustx.eval.run.evaluate`."""
-    from .eval.run import evaluate as _evaluate
+def list_tasks() -> dict[str, Any]:
+    """The tasks with their family, metric, split, languages and first hub config."""
+    from .tasks import HUB_DATASET, TASKS
 
-    return _evaluate(checkpoint, task, **kwargs)
+    return {"hub_dataset": HUB_DATASET, "tasks": [
+        {"name": name, "family": t.family, "metric": t.metric, "split": t.split,
+         "languages": list(t.languages), "hub_config": t.hub_config_for(t.languages[0])}
+        for name, t in TASKS.items()]}
 
 
-def compare(ckpt_a: str, ckpt_b: str, task: str, **kwargs: Any) -> dict[str, Any]:
-    """Compare two checkpoints on clean and noisy data; see :func:`robustx.eval.compare.compare`."""
-    from .eval.compare import compare as _compare
+def is_main_process() -> bool:
+    """False on the non-zero ranks of a torchrun/accelerate launch (they do not report)."""
+    from .eval.engine import is_main_process as main_process
 
-    return _compare(ckpt_a, ckpt_b, task, **kwargs)
+    return main_process()
+
+
+def evaluate(checkpoint: str | Path, task: str | None, *, data: str | Path | None = None,
+             langs: Sequence[str] | None = None, split: str | None = None,
+             device: str = "auto", precision: str = "auto",
+             batch_tokens: int = defaults.BATCH_TOKENS, layer: int | None = None,
+             cache: bool = True, cache_dir: str | Path | None = None,
+             allow_pickle: bool = False, progress: bool = False,
+             out: str | Path | None = None, force: bool = False) -> dict[str, Any]:
+    """Score ``checkpoint`` on ``task``; returns the scores document (``robustx.scores/1``).
+
+    ``out``: also write it there as JSON (refused before any work if it exists, unless
+    ``force``); only the main process writes under torchrun/accelerate.
+    """
+    from .core.files import write_json_atomic
+    from .eval.run import evaluate as run_evaluate
+
+    path = Path(out) if out is not None else None
+    if path is not None:
+        _check_out_file(path, force)
+    doc = run_evaluate(checkpoint, task, data=data, langs=langs, device=device,
+                       batch_tokens=batch_tokens, layer=layer, cache=cache, cache_dir=cache_dir,
+                       precision=precision, allow_pickle=allow_pickle, progress=progress,
+                       split=split)
+    if path is not None and is_main_process():
+        try:
+            write_json_atomic(path, doc, indent=2)
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return doc
+
+
+@dataclass
+class Comparison:
+    """What :func:`compare` produced: the report, where it was written, the gate's verdict."""
+
+    report: dict[str, Any]
+    paths: dict[str, Any]
+    gate: Any = None  # robustx.eval.gate.GateResult when a gate or max_drop was given
+
+    @property
+    def exit_code(self) -> int:
+        """0 all good; 1 a condition failed or the gate failed."""
+        code = 1 if self.report["failures"] else 0
+        return max(code, self.gate.exit_code) if self.gate is not None else code
+
+
+def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str, *,
+            profiles: Sequence[str] = defaults.PROFILES,
+            severities: Sequence[int] | None = None, langs: Sequence[str] | None = None,
+            data: str | Path | None = None, sample: bool = False,
+            out: str | Path = defaults.REPORT_DIR, seed: int = defaults.SEED,
+            bootstrap: int = defaults.BOOTSTRAP, confidence: float = defaults.CONFIDENCE,
+            device: str = "auto", precision: str = "auto",
+            batch_tokens: int = defaults.BATCH_TOKENS, cache: bool = True,
+            cache_dir: str | Path | None = None, allow_pickle: bool = False,
+            force: bool = False, progress: bool = False, command: str | None = None,
+            gate: str | Path | None = None, max_drop: float | None = None,
+            plots: bool = True) -> Comparison:
+    """Compare checkpoint B against A on clean and noisy data; write the report into ``out``.
+
+    ``gate`` (a gate YAML file) and ``max_drop`` (B's largest allowed average drop under each
+    profile, a fraction of the metric) are checked against the planned run before any model
+    loads, then applied to the report; the JUnit XML goes to ``<out>/gate-junit.xml``.
+    """
+    from .eval import gate as G
+    from .eval import report as R
+    from .eval.compare import compare as run_compare
+
+    config = G.load_config(gate) if gate is not None else None
+    if max_drop is not None:
+        names = [load_profile(p).name for p in dict.fromkeys(profiles)]
+        config = G.with_max_drop(config, names, max_drop)
+    out = Path(out)
+    doc = run_compare(ckpt_a, ckpt_b, task, profiles=list(profiles), severities=severities,
+                      langs=langs, data=data, out=out, seed=seed, bootstrap=bootstrap,
+                      confidence=confidence, device=device, batch_tokens=batch_tokens,
+                      cache=cache, cache_dir=cache_dir, precision=precision,
+                      allow_pickle=allow_pickle, force=force, sample=sample, progress=progress,
+                      command=command, gate=config)
+    paths = R.write(doc, out, plots=plots)
+    result = None
+    if config is not None:
+        result = G.write_outputs(G.run_checks(doc, config), out / "gate-junit.xml",
+                                 report_path=out / "report.json")
+    return Comparison(doc, paths, result)
 
 
 def gate(report: str | Path | dict[str, Any], config: str | Path,
          junit: str | Path | None = None) -> Any:
     """Check a compare report against a gate file; see :func:`robustx.eval.gate.gate`."""
-    from .eval.gate import gate as _gate
+    from .eval.gate import gate as run_gate
 
-    return _gate(report, config, junit)
+    return run_gate(report, config, junit)

@@ -10,11 +10,8 @@ B's gap minus A's gap with its own CI. The result is the ``robustx.report/1`` do
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import platform
-import sys
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -394,66 +391,3 @@ def build_report(conds: list[Condition], failures: list[dict[str, Any]], *, seed
         "warnings": warnings,
         "command": command,
     }
-
-
-# --- CLI ----------------------------------------------------------------------------------
-
-def _checks_for(args: argparse.Namespace, gate_config) -> list:
-    """Gate checks of ``--gate`` plus the ``--max-drop`` shortcut."""
-    from .gate import Check
-
-    checks = list(gate_config.checks) if gate_config else []
-    if args.max_drop is not None:
-        if not 0 <= args.max_drop <= 1:
-            raise UsageError(f"--max-drop is a fraction of the metric in 0..1 (0.05 = 5 points), "
-                             f"got {args.max_drop}")
-        names = [p for p in dict.fromkeys(args.profile or defaults.PROFILES)]
-        from ..profiles import load_profile
-
-        for spec in names:
-            checks.append(Check(type="max_drop", checkpoint="B", profile=load_profile(spec).name,
-                                value=args.max_drop, name=f"--max-drop {args.max_drop}"))
-    return checks
-
-
-def cli_compare(args: argparse.Namespace) -> int:
-    """``robustx compare``: 0 all good, 1 gate failed or a condition failed, 2 usage."""
-    import shlex
-
-    from . import gate as G
-    from . import report as R
-
-    gate_config = G.load_config(args.gate) if args.gate else None
-    checks = _checks_for(args, gate_config)
-    config = G.GateConfig(version=G.GATE_VERSION, checks=checks) if checks else None
-    out = Path(args.out or defaults.REPORT_DIR)
-    quiet = bool(getattr(args, "quiet", False))
-    argv = getattr(args, "argv", None)
-    doc = compare(
-        args.ckpt_a, args.ckpt_b, args.task, profiles=args.profile or list(defaults.PROFILES),
-        severities=args.severity, langs=args.lang, data=args.data, out=out, seed=args.seed,
-        device=args.device, batch_tokens=args.batch_tokens, cache=not args.no_cache,
-        force=args.force, sample=bool(getattr(args, "sample", False)),
-        progress=not quiet and sys.stderr.isatty(),
-        command=" ".join(["robustx", *map(shlex.quote, argv)]) if argv else None,
-        gate=config,
-    )
-    paths = R.write(doc, out)
-    if not quiet:
-        from rich.console import Console
-
-        console = Console()
-        if not console.is_terminal and "COLUMNS" not in os.environ:
-            console.width = 160  # a CI log or a pipe: no reason to wrap at 80 columns
-        R.render(doc, console)
-        print(f"report: {paths['json']}  {paths['md']}", file=sys.stderr)
-    for f in doc["failures"]:
-        print(f"robustx: failed: {f['profile']} s{f['severity']}"
-              f"{' ' + f['lang'] if f['lang'] else ''}: {f['error']}", file=sys.stderr)
-    code = 1 if doc["failures"] else 0
-    if config is not None:
-        result = G.run_checks(doc, config)
-        G.write_outputs(result, out / "gate-junit.xml", report_path=out / "report.json")
-        G.print_result(result, only_failures=quiet)
-        code = max(code, result.exit_code)
-    return code

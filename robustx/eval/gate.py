@@ -9,10 +9,8 @@ severity that was never run) is a usage error, because no report could ever sati
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -185,6 +183,17 @@ def _parse_check(raw: Any, where: str) -> Check:
     if kind == "not_worse" and check.test == "mcnemar" and check.on == "gap":
         raise UsageError(f"{where}: test: mcnemar compares scores; use test: ci for on: gap")
     return check
+
+
+def with_max_drop(config: GateConfig | None, profiles: list[str], value: float) -> GateConfig:
+    """``config`` plus a max_drop check of B at ``value`` for each profile (``--max-drop``)."""
+    if not 0 <= value <= 1:
+        raise UsageError(f"--max-drop is a fraction of the metric in 0..1 (0.05 = 5 points), "
+                         f"got {value}")
+    checks = list(config.checks) if config else []
+    checks += [Check(type="max_drop", checkpoint="B", profile=p, value=value,
+                     name=f"--max-drop {value}") for p in profiles]
+    return GateConfig(version=GATE_VERSION, checks=checks)
 
 
 # --- fitting a config to a report ----------------------------------------------------------
@@ -433,17 +442,6 @@ def write_outputs(result: GateResult, junit: str | Path, report_path: str | Path
     return result
 
 
-def print_result(result: GateResult, file=None, only_failures: bool = False) -> None:
-    """One line per check (``only_failures``: just the failing ones, for --quiet)."""
-    file = file or sys.stderr
-    for r in result.failures if only_failures else result.results:
-        print(f"{'PASS' if r.passed else 'FAIL'}  {r.check.label}: {r.message}", file=file)
-    if only_failures:
-        return
-    print(f"gate {'passed' if result.passed else 'FAILED'}"
-          f"{f' (JUnit: {result.junit})' if result.junit else ''}", file=file)
-
-
 def gate(report: str | Path | dict[str, Any], config: str | Path | GateConfig,
          junit: str | Path | None = None) -> GateResult:
     """Run a gate file on a report (a report.json path or the document itself).
@@ -463,11 +461,3 @@ def gate(report: str | Path | dict[str, Any], config: str | Path | GateConfig,
         junit = junit or Path(report).parent / "gate-junit.xml"
     result = run_checks(doc, cfg, error)
     return write_outputs(result, junit, report_path)
-
-
-def cli_gate(args: argparse.Namespace) -> int:
-    """``robustx gate REPORT --config FILE``: 0 passed, 1 failed, 2 usage."""
-    result = gate(args.report, args.config, getattr(args, "junit", None))
-    print_result(result, sys.stdout, only_failures=bool(getattr(args, "quiet", False)))
-    return result.exit_code
-

@@ -110,32 +110,3 @@ def markdown(doc: dict[str, Any]) -> str:
     if doc.get("command"):
         lines.append(f"- command: `{doc['command']}`")
     return "\n".join(lines) + "\n"
-
-
-def render(doc: dict[str, Any], console=None) -> None:
-    """The language averages (and per-language rows when there are few) as a rich table."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    console = console or Console()
-    table = Table(title=escape(f"robustx compare · {doc['task']} · {doc['metric']} · "
-                               f"A={doc['checkpoints']['A']['name']} "
-                               f"B={doc['checkpoints']['B']['name']}"))
-    table.add_column("lang")
-    for col in COLUMNS:
-        table.add_column(col, justify="left" if col == "condition" else "right")
-    many = len(doc["languages"]) > 8
-    for r in doc["results"]:
-        if many and r["lang"] != "all":
-            continue
-        style = None
-        if r["diff"]["ci_high"] < 0:
-            style = "red"
-        elif r["diff"]["ci_low"] > 0:
-            style = "green"
-        table.add_row(r["lang"], *map(escape, row_cells(r)), style=style)
-    console.print(table)
-    for f in doc["failures"]:
-        console.print(f"[red]failed[/red] {escape(str(f['profile']))} s{f['severity']}: "
-                      f"{escape(f['error'])}")

@@ -243,29 +243,3 @@ def _from_rank0(obj: Any) -> Any:
 def _mean(values: list) -> float:
     vals = [v for v in values if v is not None]
     return sum(vals) / len(vals) if vals else 0.0
-
-
-def render_scores(doc: dict[str, Any], console=None) -> None:
-    """Print the scores document as a rich table (one row per language, then the average)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    results = doc["results"]
-    metric_names = list(doc["average"]["metrics"])
-    title = f"{doc.get('task') or doc['family']} · {doc['checkpoint']['name']}"
-    sig = doc["data"].get("noise_signature")
-    if sig:
-        title += f"\n{sig}"
-    table = Table(title=title)
-    table.add_column("lang")
-    table.add_column("n", justify="right")
-    for m in metric_names:
-        style = "bold" if m == doc["metric"] else None
-        table.add_column(m, justify="right", style=style)
-    for lang, r in results.items():
-        table.add_row(lang, str(r["n"]), *(f"{r['metrics'][m]:.2f}" for m in metric_names))
-    n_total = sum(r["n"] for r in results.values())
-    table.add_row("avg", str(n_total), *(f"{doc['average']['metrics'][m]:.2f}"
-                                         for m in metric_names), style="italic")
-    console.print(table)

@@ -133,10 +133,12 @@ def test_noise_signature_from_manifest(tiny_checkpoints, tmp_path):
 def test_render_scores(tiny_checkpoints, tmp_path):
     from rich.console import Console
 
+    from robustx.cli import render
+
     data = write_jsonl(tmp_path / "xquad" / "en.jsonl", QA_ROWS)
     doc = _eval(tiny_checkpoints["qa"], "xquad", data, tmp_path)
     console = Console(record=True, width=100)
-    R.render_scores(doc, console)
+    render.scores(doc, console)
     text = console.export_text()
     assert "exact_match" in text and "avg" in text and "en" in text
 

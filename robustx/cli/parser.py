@@ -1,22 +1,16 @@
-"""Command line: parse -> call robustx.api -> exit code. Only this module exits.
+"""The command line's parser: every command, flag, default and argument type.
 
-Exit codes: 0 success / gate passed, 1 gate failed, 2 usage or input error, 3 internal error.
+Building it imports nothing heavy, so ``robustx --help`` stays fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import shlex
-import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
-from . import __version__
-from .core import defaults
-from .errors import RobustxError, UsageError
+from .. import __version__, api
+from ..errors import UsageError
+
+defaults = api.defaults
 
 
 class _Parser(argparse.ArgumentParser):
@@ -120,131 +114,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _cmd_corrupt(a: argparse.Namespace) -> int:
-    from . import api
-
-    if a.sample and a.input:
-        raise UsageError("robustx corrupt: --sample and --input exclude each other")
-    out = Path(a.out)
-    manifest = api.corrupt(
-        a.profile, out, task=a.task, langs=a.lang, input=a.input, severity=a.severity,
-        seed=a.seed, num_proc=a.num_proc, force=a.force, sample=a.sample, split=a.split,
-        progress=not a.quiet and sys.stderr.isatty(),
-        command=" ".join(["robustx", *map(shlex.quote, a.argv)]),
-    )
-    if not a.quiet:
-        _print_manifest(manifest, out)
-    return 0
-
-
-def _print_manifest(m: dict[str, Any], out: Path) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    con = Console(stderr=True)
-    from rich.markup import escape
-
-    t = Table(title=escape(f"robustx corrupt -> {out}"), caption=escape(m["signature"]))
-    for col in ("lang", "examples", "words changed", "CER", "chrF", "invalid", "unavailable"):
-        t.add_column(col, justify="left" if col == "lang" else "right")
-    for lang, s in m["intensity"].items():
-        t.add_row(lang, str(s["examples"]), f"{s['share_words_changed']:.1%}", f"{s['cer']:.3f}",
-                  f"{s.get('chrf', float('nan')):.1f}", str(s["invalid_examples"]),
-                  str(sum(s["unavailable"].values())))
-    con.print(t)
-
-
-def _cmd_evaluate(a: argparse.Namespace) -> int:
-    import warnings
-
-    from . import api
-    from .eval.engine import is_main_process
-
-    out = Path(a.out) if a.out else None
-    if out is not None:  # refuse before spending minutes on inference
-        _check_out(out, a.force)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        doc = api.evaluate(
-            a.checkpoint, a.task, data=a.data, langs=a.lang, device=a.device,
-            batch_tokens=a.batch_tokens, layer=a.layer, cache=not a.no_cache,
-            cache_dir=a.cache_dir, precision=a.precision, allow_pickle=a.allow_pickle,
-            progress=not a.quiet and sys.stderr.isatty(),
-        )
-    if not is_main_process():  # under torchrun/accelerate only rank 0 reports
-        return 0
-    for w in dict.fromkeys(str(w.message) for w in caught if w.category is UserWarning):
-        if not a.quiet:
-            print(f"robustx: warning: {w}", file=sys.stderr)
-    if out is not None:
-        _write_json(out, doc)
-    if not a.quiet:
-        from rich.console import Console
-
-        from .eval.run import render_scores
-
-        render_scores(doc, Console())
-    return 0
-
-
-def _check_out(path: Path, force: bool) -> None:
-    if path.is_dir():
-        raise UsageError(f"--out {path} is a folder; give a file name such as scores.json")
-    if path.exists() and not force:
-        raise UsageError(f"{path} already exists; pass --force to replace it")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create the folder of --out {path}: {exc.strerror}") from None
-    if not os.access(path.parent, os.W_OK):
-        raise UsageError(f"cannot write --out {path}: its folder is not writable")
-
-
-def _cmd_profiles(_: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    from . import api
-
-    t = Table(title="shipped noise profiles")
-    for col in ("name", "description", f"signature (default severity, seed {defaults.SEED})"):
-        t.add_column(col, overflow="fold")
-    for p in api.list_profiles():
-        t.add_row(p["name"], escape(p["description"]), escape(p["signature"]))
-    Console().print(t)
-    return 0
-
-
-def _cmd_tasks(_: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.table import Table
-
-    from .tasks import HUB_DATASET, TASKS
-
-    t = Table(title=f"XTREME tasks (hub dataset {HUB_DATASET})")
-    for col in ("task", "family", "metric", "split", "languages", "hub config (first language)"):
-        t.add_column(col, overflow="fold")
-    for name, task in TASKS.items():
-        t.add_row(name, task.family, task.metric, task.split,
-                  f"{len(task.languages)}: {' '.join(task.languages)}",
-                  task.hub_config_for(task.languages[0]))
-    Console().print(t)
-    return 0
-
-
-def _write_json(path: Path, doc: Any) -> None:
-    """Atomic JSON write: temporary file in the same folder, then rename."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
 def _add_compare_gate(sub) -> None:
     m = sub.add_parser("compare", help="compare two checkpoints on clean and noisy data",
                        description="Score checkpoints A and B on clean data and on noisy copies "
@@ -281,59 +150,3 @@ def _add_compare_gate(sub) -> None:
     g.add_argument("--config", required=True, help="gate YAML file")
     g.add_argument("--junit", help="JUnit XML path (default: <report dir>/gate-junit.xml)")
     g.add_argument("--quiet", action="store_true", help="print only the failing checks")
-
-
-def _cmd_compare(a: argparse.Namespace) -> int:
-    from .eval.compare import cli_compare
-
-    return cli_compare(a)
-
-
-def _cmd_gate(a: argparse.Namespace) -> int:
-    from .eval.gate import cli_gate
-
-    return cli_gate(a)
-
-
-COMMANDS = {"corrupt": _cmd_corrupt, "evaluate": _cmd_evaluate, "profiles": _cmd_profiles,
-            "tasks": _cmd_tasks, "compare": _cmd_compare, "gate": _cmd_gate}
-
-
-def _one_line(exc: BaseException) -> str:
-    """An error message on one line, whatever a library put in it."""
-    return " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit code (the console script exits with it)."""
-    parser = build_parser()
-    try:
-        argv = list(sys.argv[1:] if argv is None else argv)
-        args = parser.parse_args(argv)
-        args.argv = argv
-        if not args.command:
-            parser.print_help()
-            return 2
-        return COMMANDS[args.command](args)
-    except RobustxError as exc:
-        print(f"robustx: error: {_one_line(exc)}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("robustx: interrupted", file=sys.stderr)
-        return 130
-    except SystemExit as exc:  # argparse --help / --version
-        return int(exc.code or 0) if isinstance(exc.code, int) else 0
-    except Exception as exc:
-        if os.environ.get("ROBUSTX_DEBUG"):
-            raise
-        print(f"robustx: internal error: {type(exc).__name__}: {_one_line(exc)} "
-              "(set ROBUSTX_DEBUG=1 for a traceback)", file=sys.stderr)
-        return 3
-
-
-def console_main() -> None:
-    sys.exit(main())
-
-
-if __name__ == "__main__":
-    console_main()

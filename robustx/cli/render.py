@@ -1,0 +1,127 @@
+"""Terminal output: rich tables for manifests, scores, reports and gate results.
+
+Data is never read as markup: every value from a file or a report goes through ``escape``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from .. import api
+
+
+def _console(stderr: bool = False, wide: bool = False) -> Any:
+    import os
+
+    from rich.console import Console
+
+    console = Console(stderr=stderr)
+    if wide and not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 160  # a CI log or a pipe: no reason to wrap at 80 columns
+    return console
+
+
+def manifest(m: dict[str, Any], out: Path) -> None:
+    """The measured intensity per language of a corrupt run, on stderr."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title=escape(f"robustx corrupt -> {out}"), caption=escape(m["signature"]))
+    for col in ("lang", "examples", "words changed", "CER", "chrF", "invalid", "unavailable"):
+        t.add_column(col, justify="left" if col == "lang" else "right")
+    for lang, s in m["intensity"].items():
+        t.add_row(lang, str(s["examples"]), f"{s['share_words_changed']:.1%}", f"{s['cer']:.3f}",
+                  f"{s.get('chrf', float('nan')):.1f}", str(s["invalid_examples"]),
+                  str(sum(s["unavailable"].values())))
+    _console(stderr=True).print(t)
+
+
+def scores(doc: dict[str, Any], console: Any = None) -> None:
+    """A scores document: one row per language, then the average."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = console or _console()
+    results = doc["results"]
+    metric_names = list(doc["average"]["metrics"])
+    title = f"{doc.get('task') or doc['family']} · {doc['checkpoint']['name']}"
+    sig = doc["data"].get("noise_signature")
+    if sig:
+        title += f"\n{sig}"
+    table = Table(title=escape(title))
+    table.add_column("lang")
+    table.add_column("n", justify="right")
+    for m in metric_names:
+        style = "bold" if m == doc["metric"] else None
+        table.add_column(m, justify="right", style=style)
+    for lang, r in results.items():
+        table.add_row(escape(lang), str(r["n"]), *(f"{r['metrics'][m]:.2f}" for m in metric_names))
+    n_total = sum(r["n"] for r in results.values())
+    table.add_row("avg", str(n_total), *(f"{doc['average']['metrics'][m]:.2f}"
+                                         for m in metric_names), style="italic")
+    console.print(table)
+
+
+def report(doc: dict[str, Any], console: Any = None) -> None:
+    """A compare report: language averages (and per-language rows when there are few)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = console or _console(wide=True)
+    table = Table(title=escape(f"robustx compare · {doc['task']} · {doc['metric']} · "
+                               f"A={doc['checkpoints']['A']['name']} "
+                               f"B={doc['checkpoints']['B']['name']}"))
+    table.add_column("lang")
+    for col in api.REPORT_COLUMNS:
+        table.add_column(col, justify="left" if col == "condition" else "right")
+    many = len(doc["languages"]) > 8
+    for r in doc["results"]:
+        if many and r["lang"] != "all":
+            continue
+        style = None
+        if r["diff"]["ci_high"] < 0:
+            style = "red"
+        elif r["diff"]["ci_low"] > 0:
+            style = "green"
+        table.add_row(escape(r["lang"]), *map(escape, api.report_row_cells(r)), style=style)
+    console.print(table)
+    for f in doc["failures"]:
+        console.print(f"[red]failed[/red] {escape(str(f['profile']))} s{f['severity']}: "
+                      f"{escape(f['error'])}")
+
+
+def gate_result(result: Any, file: Any = None, only_failures: bool = False) -> None:
+    """One line per check (``only_failures``: just the failing ones, for --quiet)."""
+    file = file or sys.stderr
+    for r in result.failures if only_failures else result.results:
+        print(f"{'PASS' if r.passed else 'FAIL'}  {r.check.label}: {r.message}", file=file)
+    if only_failures:
+        return
+    print(f"gate {'passed' if result.passed else 'FAILED'}"
+          f"{f' (JUnit: {result.junit})' if result.junit else ''}", file=file)
+
+
+def profiles(rows: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title="shipped noise profiles")
+    for col in ("name", "description", f"signature (default severity, seed {api.defaults.SEED})"):
+        t.add_column(col, overflow="fold")
+    for p in rows:
+        t.add_row(escape(p["name"]), escape(p["description"]), escape(p["signature"]))
+    _console().print(t)
+
+
+def tasks(listing: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    t = Table(title=f"XTREME tasks (hub dataset {listing['hub_dataset']})")
+    for col in ("task", "family", "metric", "split", "languages", "hub config (first language)"):
+        t.add_column(col, overflow="fold")
+    for task in listing["tasks"]:
+        t.add_row(task["name"], task["family"], task["metric"], task["split"],
+                  f"{len(task['languages'])}: {' '.join(task['languages'])}", task["hub_config"])
+    _console().print(t)
