@@ -432,3 +432,23 @@ def test_squad_json_internal_error_when_a_paragraph_gets_two_contexts(tmp_path, 
     assert "data[0].paragraphs[0]" in err and "different noisy contexts" in err
     assert not (tmp_path / "o").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".o.tmp")]
+
+
+@pytest.mark.parametrize("command", ["corrupt", "gate"])
+def test_an_alias_bomb_in_a_profile_or_gate_file_is_refused_at_once(tmp_path, capsys, command):
+    import time
+
+    from tests.core.test_config import BOMB
+
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(BOMB.replace("a: &a", "name: x\nversion: 1\na: &a"), encoding="utf-8")
+    report = tmp_path / "report.json"
+    report.write_text("{}", encoding="utf-8")
+    argv = (["corrupt", "--profile", str(bomb), "--out", str(tmp_path / "o")]
+            if command == "corrupt" else ["gate", str(report), "--config", str(bomb)])
+    start = time.perf_counter()
+    code, _, err = run(capsys, *argv)
+    assert time.perf_counter() - start < 2.0
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "anchors, aliases and tags are not allowed" in err
+    assert not (tmp_path / "o").exists()
