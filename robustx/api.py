@@ -39,6 +39,12 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
 
     if sample and input is not None:
         raise UsageError("--sample and --input exclude each other")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise UsageError(f"the seed must be a non-negative integer, got {seed!r}")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if num_proc < 1 or num_proc > (cores or 1):
+        raise UsageError(f"--num-proc {num_proc}: this machine gives robustx {cores} CPU core(s); "
+                         f"use 1 to {cores}")
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     prof = prof.at(severity)
     _check_out_dir(Path(out), input, force)

@@ -107,6 +107,8 @@ def write(path, text):
     ("unknown_key", [], "unknown key 'rates'"),
     (None, ["--severity", "9"], "severity must be 1..5"),
     (None, ["--num-proc", "0"], "expected a positive integer"),
+    (None, ["--num-proc", "4096"], "--num-proc 4096: this machine gives robustx"),
+    (None, ["--seed", "-1"], "the seed must be a non-negative integer"),
     (None, ["--bogus"], "unrecognized arguments: --bogus"),
     ("mixed_types", [], "de.jsonl:3: field 'sentence1' is a number here but a string on line 1"),
     ("nested_types", [], "answer_start[]' is a string here but a number on line 1"),

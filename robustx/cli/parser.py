@@ -53,6 +53,17 @@ def severity_list(text: str) -> list[int]:
     return sorted(out)
 
 
+def _seed(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the seed must be a non-negative integer, got {value!r}"
+                                         ) from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"the seed must be a non-negative integer, got {n}")
+    return n
+
+
 def _positive(value: str) -> int:
     try:
         n = int(value)
@@ -79,9 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--sample", action="store_true", help="use the built-in sample for --task")
     c.add_argument("--split", help="hub split (default: the task's test split)")
     c.add_argument("--severity", type=_severity, help="1..5 (default: the profile's)")
-    c.add_argument("--seed", type=int, default=defaults.SEED,
+    c.add_argument("--seed", type=_seed, default=defaults.SEED,
                    help=f"random seed (default {defaults.SEED})")
-    c.add_argument("--num-proc", type=_positive, default=1, help="worker processes (default 1)")
+    c.add_argument("--num-proc", type=_positive, default=1, help="worker processes, at most the CPU cores available (default 1)")
     c.add_argument("--out", required=True, help="output folder (refused if it exists)")
     c.add_argument("--force", action="store_true", help="replace an existing output folder")
     c.add_argument("--quiet", action="store_true", help="no progress bar or summary")
@@ -134,7 +145,7 @@ def _add_compare_gate(sub) -> None:
                    "exceeds this fraction of the metric (0.05 = 5 points)")
     m.add_argument("--out", default=defaults.REPORT_DIR,
                    help=f"report folder (default {defaults.REPORT_DIR})")
-    m.add_argument("--seed", type=int, default=defaults.SEED,
+    m.add_argument("--seed", type=_seed, default=defaults.SEED,
                    help=f"noise and bootstrap seed (default {defaults.SEED})")
     m.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     m.add_argument("--batch-tokens", type=_positive, default=defaults.BATCH_TOKENS,

@@ -30,3 +30,12 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
         files.write_text_atomic(target, "new")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_files_get_the_permissions_of_the_umask(tmp_path):
+    old = files.os.umask(0o027)
+    try:
+        files.write_text_atomic(tmp_path / "a.txt", "x")
+    finally:
+        files.os.umask(old)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o640
