@@ -164,6 +164,7 @@ class Comparison:
     report: dict[str, Any]
     paths: dict[str, Any]
     gate: Any = None  # robustx.eval.gate.GateResult when a gate or max_drop was given
+    inferred_task: str | None = None  # why this task, when none was given
 
     @property
     def exit_code(self) -> int:
@@ -172,7 +173,7 @@ class Comparison:
         return max(code, self.gate.exit_code) if self.gate is not None else code
 
 
-def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str, *,
+def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str | None = None, *,
             profiles: Sequence[str] = defaults.PROFILES,
             severities: Sequence[int] | None = None, langs: Sequence[str] | None = None,
             data: str | Path | None = None, sample: bool = False,
@@ -189,11 +190,18 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str, *,
     ``gate`` (a gate YAML file) and ``max_drop`` (B's largest allowed average drop under each
     profile, a fraction of the metric) are checked against the planned run before any model
     loads, then applied to the report; the JUnit XML goes to ``<out>/gate-junit.xml``.
+    ``task`` None: inferred from the checkpoints' configs when they make it unambiguous.
     """
     from .eval import gate as G
     from .eval import report as R
     from .eval.compare import compare as run_compare
 
+    why = None
+    if not task:
+        from .eval.task_inference import infer_task
+
+        inferred, evidence = infer_task([ckpt_a, ckpt_b])
+        task, why = inferred.name, evidence
     config = G.load_config(gate) if gate is not None else None
     if max_drop is not None:
         names = [load_profile(p).name for p in dict.fromkeys(profiles)]
@@ -210,7 +218,7 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str, *,
     if config is not None:
         result = G.write_outputs(G.run_checks(doc, config), out / "gate-junit.xml",
                                  report_path=out / "report.json")
-    return Comparison(doc, paths, result)
+    return Comparison(doc, paths, result, why)
 
 
 def gate(report: str | Path | dict[str, Any], config: str | Path,

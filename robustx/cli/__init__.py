@@ -70,6 +70,9 @@ def _cmd_compare(a: argparse.Namespace) -> int:
         force=a.force, progress=_progress(a), command=_command_line(a.argv), gate=a.gate,
         max_drop=a.max_drop,
     )
+    if result.inferred_task and not a.quiet:
+        print(f"robustx: task {result.report['task']} (from {result.inferred_task})",
+              file=sys.stderr)
     if not a.quiet:
         render.report(result.report)
         print(f"report: {result.paths['json']}  {result.paths['md']}", file=sys.stderr)

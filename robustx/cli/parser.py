@@ -132,7 +132,8 @@ def _add_compare_gate(sub) -> None:
                        "report.md and plots. Exit 1 when a gate fails or an evaluation failed.")
     m.add_argument("ckpt_a", help="baseline checkpoint (local folder or hub id)")
     m.add_argument("ckpt_b", help="candidate checkpoint")
-    m.add_argument("--task", required=True, help="task name (see `robustx tasks`)")
+    m.add_argument("--task", help="task name (see `robustx tasks`); default: inferred from the "
+                   "checkpoints' configs (fine-tuning task, head, label names) when unambiguous")
     m.add_argument("--profile", action="append", help="noise profile name or YAML file; "
                    "repeat for several (default: typo)")
     m.add_argument("--severity", type=severity_list, help="3, 1-5 or 1,3,5 "
