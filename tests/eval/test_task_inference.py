@@ -54,13 +54,13 @@ def test_both_checkpoints_must_agree(tmp_path):
     ner = write(tmp_path, "b", cfg("XLMRobertaForTokenClassification", NER))
     task, why = infer_task([xnli, xnli])
     assert task.name == "xnli" and "labels entailment, neutral, contradiction" in why
-    with pytest.raises(UsageError, match="fit different tasks .* a -> xnli, b -> panx"):
+    with pytest.raises(UsageError, match=r"fit different tasks .* a -> xnli, b -> panx"):
         infer_task([xnli, ner])
 
 
 def test_qa_is_ambiguous_and_says_the_candidates(tmp_path):
     qa = write(tmp_path, "qa", cfg("XLMRobertaForQuestionAnswering"))
-    with pytest.raises(UsageError, match="fit mlqa, tydiqa, xquad .*pass --task"):
+    with pytest.raises(UsageError, match=r"fit mlqa, tydiqa, xquad .*pass --task"):
         infer_task([qa, qa])
 
 
