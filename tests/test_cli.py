@@ -454,3 +454,29 @@ def test_an_alias_bomb_in_a_profile_or_gate_file_is_refused_at_once(tmp_path, ca
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "anchors, aliases and tags are not allowed" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_data_is_never_read_as_markup(tmp_path, capsys):
+    data = tmp_path / "x.jsonl"
+    data.write_text(json.dumps({"sentence1": "Hallo [bold]Welt", "sentence2": "Guten Tag",
+                                "gold_label": "neutral", "language": "[/oops]"}) + "\n",
+                    encoding="utf-8")
+    code, _, err = run(capsys, "corrupt", "--profile", "homoglyph", "--input", str(data),
+                       "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    assert "[/oops]" in err
+
+
+def test_signatures_are_printed_whole_on_a_narrow_terminal(tmp_path, capsys, monkeypatch):
+    from robustx.api import list_profiles
+
+    monkeypatch.setenv("COLUMNS", "50")
+    code, out, _ = run(capsys, "profiles")
+    assert code == 0
+    lines = out.splitlines()
+    for p in list_profiles():
+        assert f"{p['name']}: {p['signature']}" in lines
+    code, _, err = run(capsys, "corrupt", "--profile", "typo", "--task", "xnli", "--sample",
+                       "--lang", "de", "--out", str(tmp_path / "o"))
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
+    assert f"signature: {manifest['signature']}" in err.splitlines()

@@ -51,8 +51,10 @@ def test_workflow_is_a_valid_github_actions_file():
 def test_workflow_installs_cpu_torch_pinned_before_robustx():
     lines = run_lines()
     torch = next(i for i, ln in enumerate(lines) if ln.startswith("pip install torch"))
-    robustx = next(i for i, ln in enumerate(lines) if re.match(r"pip install (robustx|\.)", ln))
+    robustx = next(i for i, ln in enumerate(lines) if re.match(r"pip install (\S*robustx|\.)", ln))
     assert torch < robustx
+    # robustx is not on PyPI: the workflow installs it from the repository
+    assert "git+https://github.com/robustx/robustx" in lines[robustx]
     assert "torch==2.13.0" in lines[torch]
     assert "--index-url https://download.pytorch.org/whl/cpu" in lines[torch]
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")

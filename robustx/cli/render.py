@@ -28,14 +28,23 @@ def manifest(m: dict[str, Any], out: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    t = Table(title=escape(f"robustx corrupt -> {out}"), caption=escape(m["signature"]))
+    t = Table(title=escape(f"robustx corrupt -> {out}"))
     for col in ("lang", "examples", "words changed", "CER", "chrF", "invalid", "unavailable"):
         t.add_column(col, justify="left" if col == "lang" else "right")
     for lang, s in m["intensity"].items():
-        t.add_row(lang, str(s["examples"]), f"{s['share_words_changed']:.1%}", f"{s['cer']:.3f}",
-                  f"{s.get('chrf', float('nan')):.1f}", str(s["invalid_examples"]),
+        t.add_row(escape(lang), str(s["examples"]), f"{s['share_words_changed']:.1%}",
+                  f"{s['cer']:.3f}", f"{s.get('chrf', float('nan')):.1f}", str(s["invalid_examples"]),
                   str(sum(s["unavailable"].values())))
-    _console(stderr=True).print(t)
+    console = _console(stderr=True)
+    console.print(t)
+    _signature(console, m["signature"])
+
+
+def _signature(console: Any, sig: str, label: str = "signature") -> None:
+    """A signature on one line, never wrapped, so that it can be copied whole."""
+    from rich.text import Text
+
+    console.print(Text(f"{label}: {sig}"), soft_wrap=True)
 
 
 def scores(doc: dict[str, Any], console: Any = None) -> None:
@@ -47,9 +56,6 @@ def scores(doc: dict[str, Any], console: Any = None) -> None:
     results = doc["results"]
     metric_names = list(doc["average"]["metrics"])
     title = f"{doc.get('task') or doc['family']} · {doc['checkpoint']['name']}"
-    sig = doc["data"].get("noise_signature")
-    if sig:
-        title += f"\n{sig}"
     table = Table(title=escape(title))
     table.add_column("lang")
     table.add_column("n", justify="right")
@@ -57,11 +63,15 @@ def scores(doc: dict[str, Any], console: Any = None) -> None:
         style = "bold" if m == doc["metric"] else None
         table.add_column(m, justify="right", style=style)
     for lang, r in results.items():
-        table.add_row(escape(lang), str(r["n"]), *(f"{r['metrics'][m]:.2f}" for m in metric_names))
+        table.add_row(escape(lang), str(r["n"]),
+                      *(f"{r['metrics'][m]:.2f}" for m in metric_names))
     n_total = sum(r["n"] for r in results.values())
     table.add_row("avg", str(n_total), *(f"{doc['average']['metrics'][m]:.2f}"
                                          for m in metric_names), style="italic")
     console.print(table)
+    sig = doc["data"].get("noise_signature")
+    for s in [sig] if isinstance(sig, str) else sig or []:
+        _signature(console, s, "noise")
 
 
 def report(doc: dict[str, Any], console: Any = None) -> None:
@@ -104,15 +114,20 @@ def gate_result(result: Any, file: Any = None, only_failures: bool = False) -> N
 
 
 def profiles(rows: list[dict[str, Any]]) -> None:
+    """Name and description in a table; the signatures below it, one unwrapped line each."""
     from rich.markup import escape
     from rich.table import Table
 
     t = Table(title="shipped noise profiles")
-    for col in ("name", "description", f"signature (default severity, seed {api.defaults.SEED})"):
-        t.add_column(col, overflow="fold")
+    t.add_column("name", no_wrap=True)
+    t.add_column("description", overflow="fold")
     for p in rows:
-        t.add_row(escape(p["name"]), escape(p["description"]), escape(p["signature"]))
-    _console().print(t)
+        t.add_row(escape(p["name"]), escape(p["description"]))
+    console = _console()
+    console.print(t)
+    console.print(f"signatures (default severity, seed {api.defaults.SEED}):")
+    for p in rows:
+        _signature(console, p["signature"], p["name"])
 
 
 def tasks(listing: dict[str, Any]) -> None:
