@@ -10,6 +10,7 @@ severity that was never run) is a usage error, because no report could ever sati
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,15 +276,24 @@ def _evaluate_rows(report: dict, c: Check) -> tuple[bool, str]:
     return ok, "; ".join(msgs)
 
 
+def _number(value: Any, what: str) -> float:
+    """A finite number from the report, or ValueError: NaN, ±Infinity, null, a string or a
+    boolean never passes a check (NaN compares false both ways, so it would)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{what} is {value!r}, not a finite number")
+    return float(value)
+
+
 def _check_row(report: dict, c: Check, r: dict) -> tuple[bool, str]:
     k = c.checkpoint.lower()
     if c.type == "min_score":
-        score = r[f"score_{k}"] / 100
+        score = _number(r[f"score_{k}"], f"score_{k}") / 100
         return score >= c.value, f"{c.checkpoint} scores {score:.4f} (min {c.value:g})"
     if c.type == "max_drop":
-        drop = r[f"rel_drop_{k}"] if c.relative else r[f"gap_{k}"] / 100
-        if drop is None:
+        if c.relative and r[f"rel_drop_{k}"] is None:
             return False, f"{c.checkpoint} has no relative drop (clean score is 0)"
+        drop = (_number(r[f"rel_drop_{k}"], f"rel_drop_{k}") if c.relative
+                else _number(r[f"gap_{k}"], f"gap_{k}") / 100)
         what = "relative drop" if c.relative else "drop"
         return drop <= c.value, f"{c.checkpoint} {what} {drop:.4f} (max {c.value:g})"
     if c.test == "mcnemar":
@@ -291,19 +301,25 @@ def _check_row(report: dict, c: Check, r: dict) -> tuple[bool, str]:
         if not mc:
             return False, "no McNemar test in the report"
         alpha = c.alpha if c.alpha is not None else 0.05
-        worse = r["diff"]["estimate"] < 0 and mc["p_value"] < alpha
-        return not worse, (f"B - A = {r['diff']['estimate'] / 100:+.4f}, McNemar p = "
-                           f"{mc['p_value']:.4g} (alpha {alpha:g})")
+        est = _number(r["diff"]["estimate"], "diff.estimate")
+        p_value = _number(mc["p_value"], "mcnemar.p_value")
+        worse = est < 0 and p_value < alpha
+        return not worse, (f"B - A = {est / 100:+.4f}, McNemar p = {p_value:.4g} "
+                           f"(alpha {alpha:g})")
     d = r["diff"] if c.on == "score" else r.get("gap_diff")
     if not d:
         return False, "no gap comparison on clean data; use on: score"
-    lo, hi, m = d["ci_low"] / 100, d["ci_high"] / 100, c.margin
+    key = "diff" if c.on == "score" else "gap_diff"
+    est, lo, hi = (_number(d[f], f"{key}.{f}") / 100 for f in ("estimate", "ci_low", "ci_high"))
+    if lo > hi:
+        raise ValueError(f"{key} has ci_low {lo * 100:g} above ci_high {hi * 100:g}")
+    m = c.margin
     if c.on == "score":  # B - A: bad when low
         ok = hi >= -m if c.rule == "not_significantly_worse" else lo > -m
-        text = f"B - A = {d['estimate'] / 100:+.4f}, CI [{lo:+.4f}, {hi:+.4f}]"
+        text = f"B - A = {est:+.4f}, CI [{lo:+.4f}, {hi:+.4f}]"
     else:  # B's gap - A's gap: bad when high
         ok = lo <= m if c.rule == "not_significantly_worse" else hi < m
-        text = f"gap B - gap A = {d['estimate'] / 100:+.4f}, CI [{lo:+.4f}, {hi:+.4f}]"
+        text = f"gap B - gap A = {est:+.4f}, CI [{lo:+.4f}, {hi:+.4f}]"
     return ok, f"{text} (margin {m:g}, {c.rule})"
 
 
@@ -366,14 +382,21 @@ def check_report(doc: Any) -> str | None:
     for i, f in enumerate(doc["failures"]):
         if not (isinstance(f, dict) and {"profile", "severity", "error"} <= set(f)):
             return f"malformed report (failures[{i}] needs profile, severity and error)"
+    settings = doc.get("settings", {})
+    if not isinstance(settings, dict) or not isinstance(settings.get("bootstrap", {}), dict):
+        return "malformed report ('settings' and 'settings.bootstrap' must be objects)"
     return None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number in JSON")
 
 
 def read_report(path: str | Path) -> tuple[dict | None, str | None]:
     """(report, None) or (None, why it cannot be used)."""
     path = Path(path)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
     except OSError as exc:
         return None, f"{path}: cannot read ({exc.strerror or exc})"
     except ValueError as exc:

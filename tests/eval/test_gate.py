@@ -345,3 +345,76 @@ def test_missing_row_names_its_own_failure_first():
     assert res.results[1].message == ("no result for all typo s3 (no language average: some "
                                       "languages have no result; de: OOM)")
     assert res.results[2].message == "no result for de typo s3 (OOM)"
+
+
+# --- fail closed on every number the gate reads ---------------------------------------------
+
+PASSING = [  # each passes on report(), and reads the fields named with it
+    ({"type": "min_score", "profile": "typo", "value": 0.5}, ["score_b"]),
+    ({"type": "min_score", "checkpoint": "A", "profile": "typo", "value": 0.5}, ["score_a"]),
+    ({"type": "max_drop", "profile": "typo", "value": 0.5}, ["gap_b"]),
+    ({"type": "max_drop", "profile": "typo", "value": 0.5, "relative": True}, ["rel_drop_b"]),
+    ({"type": "max_drop", "checkpoint": "A", "profile": "typo", "value": 0.5}, ["gap_a"]),
+    ({"type": "not_worse", "profile": "typo"}, ["diff.estimate", "diff.ci_low", "diff.ci_high"]),
+    ({"type": "not_worse", "profile": "typo", "on": "gap"},
+     ["gap_diff.estimate", "gap_diff.ci_low", "gap_diff.ci_high"]),
+    ({"type": "not_worse", "profile": "typo", "test": "mcnemar"},
+     ["mcnemar.p_value", "diff.estimate"]),
+]
+BAD_VALUES = [float("nan"), float("inf"), float("-inf"), None, "0.9", True, "missing"]
+
+
+def _set(row_: dict, field: str, value) -> None:
+    *path, last = field.split(".")
+    target = row_
+    for key in path:
+        target = target[key]
+    if value == "missing":
+        del target[last]
+    else:
+        target[last] = value
+
+
+@pytest.mark.parametrize(("check", "field"), [(c, f) for c, fs in PASSING for f in fs])
+@pytest.mark.parametrize("value", BAD_VALUES, ids=repr)
+def test_a_non_finite_or_missing_number_fails_the_check(check, field, value):
+    assert outcome(report(), check) == [True]
+    rep = report()
+    _set(next(r for r in rep["results"] if r["lang"] == "all" and r["profile"] == "typo"),
+         field, value)
+    [result] = G.run_checks(rep, config(check)).results[1:]
+    if field == "rel_drop_b" and value is None:
+        assert not result.passed and "no relative drop" in result.message
+    else:
+        assert not result.passed, (check, field, value, result.message)
+
+
+def test_mcnemar_nan_while_b_is_50_points_worse_fails():
+    rep = report()
+    r = next(r for r in rep["results"] if r["lang"] == "all" and r["profile"] == "clean")
+    r["diff"]["estimate"] = -50.0
+    r["mcnemar"]["p_value"] = float("nan")
+    assert outcome(rep, {"type": "not_worse", "test": "mcnemar"}) == [False]
+
+
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity"])
+def test_a_report_file_with_nan_or_infinity_fails_the_gate(tmp_path, text, capsys):
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report()).replace('"ci_low": -1.0', f'"ci_low": {text}', 1),
+                    encoding="utf-8")
+    gate = tmp_path / "gate.yaml"
+    gate.write_text("version: 1\nchecks:\n  - {type: min_score, value: 0.5}\n", encoding="utf-8")
+    assert main(["gate", str(path), "--config", str(gate)]) == 1
+    assert f"{text} is not a number in JSON" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("settings", [[], "x", {"bootstrap": []}])
+def test_malformed_settings_fail_closed_not_internal_error(tmp_path, settings, capsys):
+    rep = report()
+    rep["settings"] = settings
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(rep), encoding="utf-8")
+    gate = tmp_path / "gate.yaml"
+    gate.write_text("version: 1\nchecks:\n  - {type: min_score, value: 0.5}\n", encoding="utf-8")
+    assert main(["gate", str(path), "--config", str(gate)]) == 1
+    assert "'settings' and 'settings.bootstrap' must be objects" in capsys.readouterr().out
