@@ -6,8 +6,11 @@ Two parts, each run through the CLI as a user runs it:
   of every data file and of the manifest (less its ``command`` and ``versions``).
 - ``compare`` (with ``--compare``): the README demo (``examples/train_demo.py``, then
   ``robustx compare ... --severity 1-5 --gate examples/gate.yaml``); the hash of ``report.json``
-  and ``report.md`` with the run's folder written as ``<tmp>`` and ``versions``/``command`` left out,
-  and of both checkpoints' clean scores.
+  and ``report.md`` and of both checkpoints' clean scores.
+
+Paths are written as ``<tmp>`` (the run's folder) and ``<root>`` (the checkout: a manifest
+records the profile file's path), and ``versions``/``command`` are left out, so hashes taken in
+one checkout hold in any other.
 
     python benchmarks/golden.py --compare --out golden.json     # on the reference commit
     python benchmarks/golden.py --compare --check golden.json   # on the new one: exit 1 if any differ
@@ -40,8 +43,12 @@ def _json_hash(path: Path, tmp: Path) -> str:
     doc = json.loads(path.read_text(encoding="utf-8"))
     for k in VOLATILE:
         doc.pop(k, None)
-    text = json.dumps(doc, sort_keys=True, ensure_ascii=False).replace(str(tmp), "<tmp>")
-    return _sha(text.encode("utf-8"))
+    return _sha(_local(json.dumps(doc, sort_keys=True, ensure_ascii=False), tmp).encode("utf-8"))
+
+
+def _local(text: str, tmp: Path) -> str:
+    """``text`` with this run's folder and this checkout's path (profiles record it) replaced."""
+    return text.replace(str(tmp), "<tmp>").replace(str(ROOT), "<root>")
 
 
 def _robustx(argv: list[str]) -> int:
@@ -88,7 +95,7 @@ def compare_hashes() -> dict[str, str]:
                          "--no-cache"])
         out["compare/exit"] = str(code)
         out["compare/report.json"] = _json_hash(report / "report.json", tmp)
-        md = (report / "report.md").read_text(encoding="utf-8").replace(str(tmp), "<tmp>")
+        md = _local((report / "report.md").read_text(encoding="utf-8"), tmp)
         out["compare/report.md"] = _sha(md.encode("utf-8"))
         for ckpt in ("standard", "noise-augmented"):
             scores = tmp / f"{ckpt}.json"
