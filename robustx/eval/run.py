@@ -77,26 +77,18 @@ def _check_split(split, kind: str) -> None:
     if need and need not in split.fields:
         raise InputError(f"{split.source}: no {need} column, so {split.name} cannot be scored")
     if kind in ("accuracy", "ner", "pos"):
-        from .heads import gold_names, unknown_labels
+        from ..tasks.labels import gold_labels, label_space, unknown_labels
 
-        if kind == "accuracy":
-            from .heads.classify import data_labels
-
-            names, what = data_labels(split), "label"
-            gold = gold_names(split.dataset[split.fields["label"]], split.label_names)
-        else:
-            from .heads.tagging import tag_names
-
+        if kind != "accuracy":
             f = split.fields
             for n, (words, tags) in enumerate(zip(split.dataset[f["tokens"]],
                                                   split.dataset[f["tags"]], strict=True)):
                 if len(words) != len(tags):
                     raise InputError(f"{split.source}: row {n + 1} has {len(words)} tokens but "
                                      f"{len(tags)} tags")
-            names, what = tag_names(split), "tag"
-            gold = [t for row in split.dataset[split.fields["tags"]]
-                    for t in gold_names(row, split.label_names)]
-        bad = unknown_labels(gold, names)
+        what = "label" if kind == "accuracy" else "tag"
+        names = label_space(split)
+        bad = unknown_labels(gold_labels(split, split.label_names), names)
         if bad:
             raise InputError(
                 f"{split.source}: gold {what}(s) {bad[:5]} are not among the {what}s of "
@@ -221,14 +213,10 @@ def evaluate(
 
 def _label_space(split, kind: str) -> list[str] | None:
     """The label or tag names predictions are expressed in (part of the cache key)."""
-    if kind == "accuracy":
-        from .heads.classify import data_labels
+    if kind in ("accuracy", "ner", "pos"):
+        from ..tasks.labels import label_space
 
-        return data_labels(split)
-    if kind in ("ner", "pos"):
-        from .heads.tagging import tag_names
-
-        return tag_names(split)
+        return label_space(split)
     return None
 
 

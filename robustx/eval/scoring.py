@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..tasks import FAMILIES
+from ..tasks.labels import gold_labels, gold_names
 from . import metrics as M
-from .heads import gold_names
 
 STATS = {
     "accuracy": ("correct",),
@@ -32,11 +32,7 @@ def kind_of(split) -> str:
     if split.task is not None:
         return split.task.metric
     family = FAMILIES.get(split.family)
-    gold: list[str] = list(split.label_names or ())
-    if not gold and family.label_role in split.fields:
-        gold = [t for row in split.dataset[split.fields[family.label_role]][:200]
-                for t in (gold_names(row, None) if isinstance(row, list) else [str(row)])]
-    return family.metric(gold)
+    return family.metric(list(split.label_names or ()) or gold_labels(split, None, limit=200))
 
 
 def metrics_from_stats(kind: str, sums: dict[str, float], n: int) -> dict[str, float]:

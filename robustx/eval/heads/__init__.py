@@ -1,6 +1,7 @@
 """Task heads: each turns a Split and a model into per-example predictions via the engine.
 
-Shared here: mapping a checkpoint's ``id2label`` onto the label names of the data.
+Shared here: mapping a checkpoint's ``id2label`` onto the label names of the data
+(:func:`robustx.tasks.labels.label_space`).
 """
 
 from __future__ import annotations
@@ -42,21 +43,3 @@ def match_labels(
         f"cannot match the checkpoint's {what}s {sorted(model.values())} to the data's "
         f"{list(data_labels)} (no match for {missing})"
     )
-
-
-def gold_names(values: Sequence, label_names: Sequence[str] | None) -> list[str]:
-    """Gold labels as names: ints index ``label_names``, strings pass through."""
-    out = []
-    for v in values:
-        if isinstance(v, bool) or not isinstance(v, int) or label_names is None \
-                or not 0 <= v < len(label_names):
-            out.append(str(v))  # an index outside the names (e.g. -1) stays visible as such
-        else:
-            out.append(str(label_names[v]))
-    return out
-
-
-def unknown_labels(gold: Sequence[str], names: Sequence[str]) -> list[str]:
-    """Gold labels (compared case-insensitively) that are not among ``names``."""
-    known = {str(n).lower() for n in names}
-    return sorted({g for g in gold if g.lower() not in known})

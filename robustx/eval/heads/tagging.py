@@ -11,18 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...tasks.labels import label_space
 from .. import engine
-from . import gold_names, match_labels
+from . import match_labels
 from .classify import max_len
-
-
-def tag_names(split) -> list[str]:
-    if split.label_names:
-        return [str(n) for n in split.label_names]
-    if split.task is not None and split.task.labels:
-        return list(split.task.labels)
-    tags = split.dataset[split.fields["tags"]]
-    return sorted({t for row in tags for t in gold_names(row, None)})
 
 
 def windows(word_pieces: list[list[int]], room: int) -> list[tuple[int, list[list[int]]]]:
@@ -80,7 +72,7 @@ def predict(model, tokenizer, split, config: engine.EngineConfig):
     """Predicted tag names per word (same shape as the gold tags) and warnings."""
     import numpy as np
 
-    names = tag_names(split)
+    names = label_space(split)
     ids, notes = match_labels(model.config.id2label, names, "tag")
     feats, meta, unk = encode(tokenizer, split, max_len(model, tokenizer))
     rows = engine.run(model, feats, collect, pad_id=tokenizer.pad_token_id, config=config,
