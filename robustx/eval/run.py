@@ -5,7 +5,7 @@ all metric values and ``n``; the XTREME average over languages; checkpoint and d
 fingerprints; the noise signature when the data came from ``robustx corrupt``; and the
 robustx version, device and precision. With ``return_predictions=True`` it also holds, per
 language, the predictions and the additive per-example statistics that ``compare`` resamples
-(see :mod:`robustx.eval.scoring`).
+(see :mod:`robustx.eval.metrics`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from .. import __version__
 from ..core import defaults
 from ..errors import InputError
 from . import cache as C
-from . import scoring
 from .engine import (
     EngineConfig,
     init_distributed,
@@ -28,6 +27,7 @@ from .engine import (
     resolve_device,
     resolve_precision,
 )
+from .metrics import METRICS, kind_of
 
 SCHEMA = "robustx.scores/1"
 # Part of every prediction-cache key: bump it whenever a head's predictions change within a
@@ -73,9 +73,7 @@ def _check_split(split, kind: str) -> None:
     """Fail before loading any model: empty split, missing gold column, unknown gold labels."""
     if len(split.dataset) == 0:
         raise InputError(f"{split.source}: the split for {split.lang} is empty")
-    need = {"accuracy": "label", "tatoeba": "target"}.get(kind)
-    if need and need not in split.fields:
-        raise InputError(f"{split.source}: no {need} column, so {split.name} cannot be scored")
+    METRICS.get(kind).check(split)
     if kind in ("accuracy", "ner", "pos"):
         from ..tasks.labels import gold_labels, label_space, unknown_labels
 
@@ -128,7 +126,7 @@ def evaluate(
     if not splits:
         raise InputError("no data to evaluate")
     family = splits[0].family
-    kinds = [scoring.kind_of(s) for s in splits]
+    kinds = [kind_of(s) for s in splits]
     for s, k in zip(splits, kinds, strict=True):
         _check_split(s, k)
     # The weights are read on the first cache miss only: a fully cached re-run reads none.
@@ -156,7 +154,7 @@ def evaluate(
         params = head_params(kind, layer, SimpleNamespace(config=model_config))
         data_fp = C.data_fingerprint(s.dataset, list(s.fields.values()))
         key = {"checkpoint": ckpt_fp, "data": data_fp, "family": s.family, "kind": kind,
-               "lang": s.lang, "params": params, "labels": _label_space(s, kind),
+               "lang": s.lang, "params": params, "labels": METRICS.get(kind).label_space(s),
                "precision": prec, "version": __version__, "revision": PREDICTION_REVISION}
         preds = C.get(root, key) if cache else None
         if world > 1:  # every rank must agree on a hit, or the others wait in the engine forever
@@ -166,10 +164,10 @@ def evaluate(
             notes += [f"{s.name}: {n}" for n in split_notes]
             if cache and is_main_process():
                 C.put(root, key, preds)
-        values, stats = scoring.score(kind, preds, s)
+        values, stats = METRICS.get(kind).score(preds, s)
         name = s.lang if s.lang not in results else f"{s.lang}:{s.relpath}"
         results[name] = {
-            "score": values[scoring.PRIMARY[kind]], "metrics": values, "n": len(s.dataset),
+            "score": values[METRICS.get(kind).primary], "metrics": values, "n": len(s.dataset),
             "data": {"fingerprint": data_fp, "source": s.source, "relpath": s.relpath},
             "noise_signature": (s.manifest or {}).get("signature"),
         }
@@ -187,11 +185,11 @@ def evaluate(
         "schema": SCHEMA,
         "task": splits[0].task.name if splits[0].task else None,
         "family": family,
-        "metric": scoring.PRIMARY[kind],
+        "metric": METRICS.get(kind).primary,
         "kind": kind,
         "languages": names,
         "results": results,
-        "average": {"score": average[scoring.PRIMARY[kind]], "metrics": average},
+        "average": {"score": average[METRICS.get(kind).primary], "metrics": average},
         "checkpoint": {"name": str(checkpoint), "path": str(path), "fingerprint": ckpt_fp},
         "data": {
             "source": str(data) if data is not None else (
@@ -209,15 +207,6 @@ def evaluate(
     if return_predictions:
         doc["predictions"] = preds_out
     return doc
-
-
-def _label_space(split, kind: str) -> list[str] | None:
-    """The label or tag names predictions are expressed in (part of the cache key)."""
-    if kind in ("accuracy", "ner", "pos"):
-        from ..tasks.labels import label_space
-
-        return label_space(split)
-    return None
 
 
 def _from_rank0(obj: Any) -> Any:
