@@ -1,15 +1,20 @@
 """Task heads: each turns a Split and a model into per-example predictions via the engine.
 
-Shared here: mapping a checkpoint's ``id2label`` onto the label names of the data
-(:func:`robustx.tasks.labels.label_space`).
+One :class:`Head` per task family in :data:`HEADS`, keyed by the family's name, so evaluation
+looks a split's head up instead of branching on its family. Shared here too: mapping a
+checkpoint's ``id2label`` onto the label names of the data
+(:func:`robustx.tasks.labels.label_space`), and the gold-label check.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from ...errors import ModelError
+from ...errors import InputError, ModelError
+from ...registry import Registry
+from ...tasks.labels import unknown_labels
 
 _GENERIC = re.compile(r"^LABEL_(\d+)$")
 
@@ -43,3 +48,41 @@ def match_labels(
         f"cannot match the checkpoint's {what}s {sorted(model.values())} to the data's "
         f"{list(data_labels)} (no match for {missing})"
     )
+
+
+def check_gold(split, metric, gold: Callable[[], list[str]], what: str) -> None:
+    """Fail when a gold label is not among the metric's label names (when it has labels)."""
+    names = metric.label_space(split)
+    if names is None:
+        return
+    bad = unknown_labels(gold(), names)
+    if bad:
+        raise InputError(f"{split.source}: gold {what}(s) {bad[:5]} are not among the {what}s "
+                         f"of {split.name} {list(names)}")
+
+
+class Head:
+    """What evaluation needs from a family's head.
+
+    ``trained``: the checkpoint must carry trained head weights (retrieval reads the encoder).
+    """
+
+    trained: bool = True
+
+    def params(self, model_config, layer: int | None) -> dict[str, Any]:
+        """Parameters that change predictions (recorded in the document and the cache key)."""
+        return {}
+
+    def check(self, split, metric) -> None:
+        """Fail before any model loads on data this head cannot predict or score."""
+
+    def predict(self, model, tokenizer, split, config, params: dict[str, Any], metric
+                ) -> tuple[list, list[str]]:
+        """Predictions for ``split`` (JSON-able, one per row unless the metric says otherwise)
+        and warnings."""
+        raise NotImplementedError
+
+
+HEADS: Registry[Head] = Registry("model head")
+
+from . import classify, qa, retrieval, tagging  # noqa: E402,F401  (they register)

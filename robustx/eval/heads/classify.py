@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...tasks.labels import label_space
+from ...tasks import PAIR
+from ...tasks.labels import gold_labels, label_space
 from .. import engine
-from . import match_labels
+from . import HEADS, Head, check_gold, match_labels
 
 
 def max_len(model, tokenizer, requested: int = 512) -> int:
@@ -44,3 +45,14 @@ def predict(model, tokenizer, split, config: engine.EngineConfig) -> tuple[list[
                       desc=f"{split.lang}")
     preds = [names[int(np.argmax(r[ids]))] for r in rows]
     return preds, notes
+
+
+class ClassifyHead(Head):
+    def check(self, split, metric):
+        check_gold(split, metric, lambda: gold_labels(split, split.label_names), "label")
+
+    def predict(self, model, tokenizer, split, config, params, metric):
+        return predict(model, tokenizer, split, config)
+
+
+HEADS.add(PAIR, ClassifyHead())

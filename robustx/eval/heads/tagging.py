@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...tasks.labels import label_space
+from ...errors import InputError
+from ...tasks import TAGGING
+from ...tasks.labels import gold_labels, label_space
 from .. import engine
-from . import match_labels
+from . import HEADS, Head, check_gold, match_labels
 from .classify import max_len
 
 
@@ -86,3 +88,19 @@ def predict(model, tokenizer, split, config: engine.EngineConfig):
     if unk:
         notes.append(f"{unk} word(s) produced no sub-word and were read as the unknown token")
     return preds, notes
+
+
+class TaggingHead(Head):
+    def check(self, split, metric):
+        f, ds = split.fields, split.dataset
+        for n, (words, tags) in enumerate(zip(ds[f["tokens"]], ds[f["tags"]], strict=True)):
+            if len(words) != len(tags):
+                raise InputError(f"{split.source}: row {n + 1} has {len(words)} tokens but "
+                                 f"{len(tags)} tags")
+        check_gold(split, metric, lambda: gold_labels(split, split.label_names), "tag")
+
+    def predict(self, model, tokenizer, split, config, params, metric):
+        return predict(model, tokenizer, split, config)
+
+
+HEADS.add(TAGGING, TaggingHead())
