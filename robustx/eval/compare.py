@@ -6,6 +6,9 @@ signature), both checkpoints are scored on the clean and every noisy split (the 
 cache makes repeated clean scoring free), and the per-example statistics of both are paired:
 B - A with a bootstrap CI, McNemar for accuracy metrics, each checkpoint's robustness gap, and
 B's gap minus A's gap with its own CI. The result is the ``robustx.report/1`` document.
+
+Over 400 lines because ``cli_compare`` and its argument checks still live here; they move to
+the CLI, and this module out of ``eval/``, in a later change.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import pytest
 from robustx.cli import main
 from robustx.eval.metrics import METRICS, Metric, ratio
 from robustx.tasks import PAIR, TASKS, Task
-from robustx.tasks.labels import gold_names, label_space
+from robustx.tasks.labels import gold_names
 
 from .helpers import PAIR_ROWS, write_jsonl
 
@@ -23,6 +23,7 @@ LANGS = ("de", "fr")
 class ErrorRate(Metric):
     name = primary = "error_rate"
     stats = ("wrong",)
+    labelled = True
     needs = ("label",)
 
     def example_stats(self, preds, split):
@@ -32,9 +33,6 @@ class ErrorRate(Metric):
 
     def from_sums(self, sums, n):
         return {"error_rate": ratio(sums["wrong"], n)}
-
-    def label_space(self, split):
-        return label_space(split)
 
 
 @pytest.fixture

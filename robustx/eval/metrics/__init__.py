@@ -19,7 +19,7 @@ import numpy as np
 from ...errors import InputError
 from ...registry import Registry
 from ...tasks import FAMILIES
-from ...tasks.labels import gold_labels
+from ...tasks.labels import gold_labels, label_space
 
 Sums = Mapping[str, Any]  # stat name -> float (one sum) or ndarray (one sum per resample)
 
@@ -50,7 +50,8 @@ class Metric:
     """One metric: its statistics, their formula, and what it asks of a split and a head.
 
     ``paired_test``: "mcnemar" when ``correct`` is a 0/1 statistic McNemar's test can pair,
-    else None. ``needs``: family roles a split must have to be scored. ``retrieval_mode``: which
+    else None. ``labelled``: predictions are label names of the data (checked against the gold
+    labels, part of the prediction cache key). ``needs``: family roles a split must have to be scored. ``retrieval_mode``: which
     predictions a retrieval head makes for it ("nearest" sources, or mined "candidates").
     """
 
@@ -58,6 +59,7 @@ class Metric:
     primary: str = ""
     stats: tuple[str, ...] = ()
     paired_test: str | None = None
+    labelled: bool = False
     needs: tuple[str, ...] = ()
     retrieval_mode: str | None = None
 
@@ -70,9 +72,8 @@ class Metric:
         raise NotImplementedError
 
     def label_space(self, split) -> list[str] | None:
-        """The names predictions are expressed in (checked against the gold, part of the
-        prediction cache key); None when the metric has no labels."""
-        return None
+        """The names predictions are expressed in; None when the metric has no labels."""
+        return label_space(split) if self.labelled else None
 
     def check(self, split) -> None:
         """Fail before any model loads when the split lacks a column the metric needs."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ...tasks.labels import gold_names, label_space
+from ...tasks.labels import gold_names
 from . import METRICS, Metric, ratio
 
 
 class Accuracy(Metric):
     name = primary = "accuracy"
     stats = ("correct",)
+    labelled = True
     paired_test = "mcnemar"
     needs = ("label",)
 
@@ -19,9 +20,6 @@ class Accuracy(Metric):
 
     def from_sums(self, sums, n):
         return {"accuracy": ratio(sums["correct"], n)}
-
-    def label_space(self, split):
-        return label_space(split)
 
 
 METRICS.add(Accuracy.name, Accuracy())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...tasks.labels import gold_names, label_space
+from ...tasks.labels import gold_names
 from . import METRICS, Metric, prf
 
 
@@ -56,6 +56,7 @@ def entity_counts(gold: Sequence[str], pred: Sequence[str]) -> tuple[int, int, i
 class EntityF1(Metric):
     name, primary = "ner", "f1"
     stats = ("tp", "pred", "gold")
+    labelled = True
 
     def example_stats(self, preds, split):
         golds = [gold_names(row, split.label_names) for row in split.dataset[split.fields["tags"]]]
@@ -64,9 +65,6 @@ class EntityF1(Metric):
 
     def from_sums(self, sums, n):
         return prf(sums["tp"], sums["pred"], sums["gold"])
-
-    def label_space(self, split):
-        return label_space(split)
 
 
 METRICS.add(EntityF1.name, EntityF1())

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ...tasks.labels import gold_names, label_space
+from ...tasks.labels import gold_names
 from . import METRICS, Metric, ratio
 
 
 class TokenAccuracy(Metric):
     name, primary = "pos", "accuracy"
     stats = ("correct", "total")
+    labelled = True
 
     def example_stats(self, preds, split):
         golds = [gold_names(row, split.label_names) for row in split.dataset[split.fields["tags"]]]
@@ -18,9 +19,6 @@ class TokenAccuracy(Metric):
 
     def from_sums(self, sums, n):
         return {"accuracy": ratio(sums["correct"], sums["total"])}
-
-    def label_space(self, split):
-        return label_space(split)
 
 
 METRICS.add(TokenAccuracy.name, TokenAccuracy())

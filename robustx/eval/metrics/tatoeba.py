@@ -11,6 +11,7 @@ class Tatoeba(Accuracy):
 
     name = "tatoeba"
     needs = ("target",)
+    labelled = False
     retrieval_mode = "nearest"
 
     def example_stats(self, preds, split):
@@ -18,9 +19,6 @@ class Tatoeba(Accuracy):
         # sentence is as good as the row's own
         sources = [str(t) for t in split.dataset[split.fields["source"]]]
         return {"correct": [float(sources[p] == sources[i]) for i, p in enumerate(preds)]}
-
-    def label_space(self, split):
-        return None
 
 
 METRICS.add(Tatoeba.name, Tatoeba())
