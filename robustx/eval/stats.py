@@ -3,8 +3,8 @@
 Every XTREME metric is a function of *sums* of additive per-example statistics (see
 :mod:`robustx.eval.metrics`), so a paired bootstrap resamples example indices once, sums each
 checkpoint's statistics over the same indices and recomputes the metric with the metric's own
-``from_sums``: that handles accuracy, corpus-level entity F1 (tp/pred/gold counts) and QA means
-alike. McNemar's test uses the 0/1 ``correct`` statistic of the metrics whose ``paired_test``
+``bootstrap_value``: that handles accuracy, corpus-level entity F1 (tp/pred/gold counts) and QA
+means alike. McNemar's test uses the 0/1 ``correct`` statistic of the metrics whose ``paired_test``
 is "mcnemar". Scores are percentages, as XTREME reports them.
 """
 
@@ -28,8 +28,7 @@ def metric(kind: str, stats: Stats) -> float:
     """The primary metric of one set of per-example statistics."""
     arrays = _arrays(stats)
     n = len(next(iter(arrays.values())))
-    m = METRICS.get(kind)
-    return float(m.from_sums({k: v.sum() for k, v in arrays.items()}, n)[m.primary])
+    return float(METRICS.get(kind).bootstrap_value({k: v.sum() for k, v in arrays.items()}, n))
 
 
 def _arrays(stats: Stats) -> dict[str, np.ndarray]:
@@ -60,7 +59,7 @@ def bootstrap_draws(kind: str, terms: Sequence[Term], resamples: int = defaults.
     m = METRICS.get(kind)
     for sign, st in arrays:
         sums = {k: v[idx].sum(axis=1) for k, v in st.items()}
-        draws += sign * m.from_sums(sums, n)[m.primary]
+        draws += sign * m.bootstrap_value(sums, n)
     return float(estimate), draws
 
 

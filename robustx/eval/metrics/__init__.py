@@ -71,6 +71,10 @@ class Metric:
         """Every metric value from summed statistics over ``n`` examples; vectorised."""
         raise NotImplementedError
 
+    def bootstrap_value(self, sums: Sums, n: int):
+        """The primary value the paired bootstrap resamples and estimates; vectorised."""
+        return self.from_sums(sums, n)[self.primary]
+
     def label_space(self, split) -> list[str] | None:
         """The names predictions are expressed in; None when the metric has no labels."""
         return label_space(split) if self.labelled else None
@@ -91,6 +95,22 @@ class Metric:
         """Metric values of per-example statistics, summed in order as plain floats."""
         sums = {k: float(sum(v)) for k, v in stats.items()}
         return {k: float(v) for k, v in self.from_sums(sums, n).items()}
+
+
+class CorpusF1(Metric):
+    """F1 of summed true-positive / predicted / gold counts (entity F1, BUCC)."""
+
+    primary = "f1"
+    stats = ("tp", "pred", "gold")
+
+    def from_sums(self, sums, n):
+        return prf(sums["tp"], sums["pred"], sums["gold"])
+
+    def bootstrap_value(self, sums, n):
+        """``2tp / (pred + gold)``: prf's F1 up to the last bit, kept so that compare reports
+        (estimates, CIs) stay byte-identical to those from before the metric registry. Deleting
+        this override makes the bootstrap use ``from_sums`` too, moving those by ~1e-14."""
+        return ratio(2 * sums["tp"], sums["pred"] + sums["gold"])
 
 
 METRICS: Registry[Metric] = Registry("metric")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from . import METRICS, Metric, prf
+from . import METRICS, CorpusF1, prf
 
 
 def bucc_best_threshold(candidates: Sequence[Sequence], gold: set[tuple[int, int]]
@@ -60,16 +60,12 @@ def bucc_stats(candidates: Sequence[Sequence], split) -> tuple[dict[str, list[fl
     return {"tp": tp, "pred": pred, "gold": first}, threshold
 
 
-class BuccF1(Metric):
-    name, primary = "bucc", "f1"
-    stats = ("tp", "pred", "gold")
+class BuccF1(CorpusF1):
+    name = "bucc"
     retrieval_mode = "candidates"
 
     def example_stats(self, preds, split):
         return bucc_stats(preds, split)[0]
-
-    def from_sums(self, sums, n):
-        return prf(sums["tp"], sums["pred"], sums["gold"])
 
     def score(self, preds, split):
         """Also reports the threshold, which the per-row statistics do not carry."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...tasks.labels import gold_names
-from . import METRICS, Metric, prf
+from . import METRICS, CorpusF1
 
 
 def _split_tag(tag: str) -> tuple[str, str]:
@@ -53,18 +53,14 @@ def entity_counts(gold: Sequence[str], pred: Sequence[str]) -> tuple[int, int, i
     return len(g & p), len(p), len(g)
 
 
-class EntityF1(Metric):
-    name, primary = "ner", "f1"
-    stats = ("tp", "pred", "gold")
+class EntityF1(CorpusF1):
+    name = "ner"
     labelled = True
 
     def example_stats(self, preds, split):
         golds = [gold_names(row, split.label_names) for row in split.dataset[split.fields["tags"]]]
         counts = [entity_counts(g, p) for g, p in zip(golds, preds, strict=True)]
         return {k: [float(c[i]) for c in counts] for i, k in enumerate(self.stats)}
-
-    def from_sums(self, sums, n):
-        return prf(sums["tp"], sums["pred"], sums["gold"])
 
 
 METRICS.add(EntityF1.name, EntityF1())

@@ -37,6 +37,16 @@ def test_resampled_sums_give_the_scalar_values_bit_for_bit(name):
         assert stacked[key][0] == stacked[key][1] == value  # the same formula, the same bits
 
 
+@pytest.mark.parametrize("name", sorted(SUMS))
+def test_the_bootstrap_value_is_the_primary_value(name):
+    m = METRICS.get(name)
+    sums = {k: np.array([v, 2 * v]) for k, v in SUMS[name].items()}
+    assert list(m.bootstrap_value(sums, 7)) == pytest.approx(list(m.from_sums(sums, 7)[m.primary]))
+    if m.primary == "f1" and "tp" in m.stats:  # the pre-registry bootstrap expression, bit for bit
+        tp, pred, gold = (sums[k] for k in ("tp", "pred", "gold"))
+        assert list(m.bootstrap_value(sums, 7)) == list(100.0 * (2 * tp) / (pred + gold))
+
+
 def test_zero_denominators_score_zero():
     assert div(1, 0) == 0.0 and ratio(3, 0) == 0.0
     assert list(ratio(np.array([1.0, 2.0]), np.array([0.0, 4.0]))) == [0.0, 50.0]
