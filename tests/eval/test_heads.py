@@ -371,3 +371,18 @@ def test_retrieval_mean_pools_the_chosen_layer(tiny_checkpoints):
                 hidden = model(**enc, output_hidden_states=True).hidden_states[layer][0]
             vec = hidden.mean(dim=0).numpy()
             np.testing.assert_allclose(got[k], vec / np.linalg.norm(vec), atol=1e-5)
+
+
+def test_every_family_has_a_registered_head():
+    from types import SimpleNamespace
+
+    from robustx.eval.heads import HEADS
+    from robustx.tasks import FAMILIES
+
+    assert HEADS.names() == FAMILIES.names()
+    assert [f for f, h in HEADS.items() if not h.trained] == ["retrieval"]
+    config = SimpleNamespace(num_hidden_layers=12)
+    assert HEADS.get("retrieval").params(config, None) == {"layer": 8, "pooling": "mean",
+                                                          "margin_k": 4}
+    assert HEADS.get("qa").params(config, None) == qa.QAParams().as_dict()
+    assert HEADS.get("pair").params(config, 3) == {}

@@ -3,7 +3,9 @@
 A :class:`Metric` turns predictions into additive per-example statistics (``stats``), and
 those statistics' *sums* into every metric value (:meth:`Metric.from_sums`). The same formula
 gives the reported score (plain sums) and the paired bootstrap's draws (sums over resamples,
-numpy arrays), so the two cannot drift apart. Every value is a percentage, as XTREME reports.
+numpy arrays), so the two cannot drift apart; the one exception, :class:`CorpusF1`'s bootstrap
+expression, is kept for byte-identical reports and says so. Every value is a percentage, as
+XTREME reports.
 
 One module per metric registers it in :data:`METRICS` under the name a task's ``metric`` field
 and a scores document's ``kind`` use; adding a metric is one module (or one ``METRICS.add``).
@@ -125,6 +127,7 @@ def kind_of(split) -> str:
 
 
 def metric_of(split) -> Metric:
+    """The registered metric of :func:`kind_of`."""
     return METRICS.get(kind_of(split))
 
 
