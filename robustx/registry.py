@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from .errors import UsageError
@@ -39,6 +40,15 @@ class Registry(Generic[T]):
             return self.add(name, item)
 
         return deco
+
+    @contextmanager
+    def added(self, name: str, item: T) -> Iterator[T]:
+        """:meth:`add` for the duration of a ``with`` block (tests and plugins trying an item)."""
+        self.add(name, item)
+        try:
+            yield item
+        finally:
+            del self._items[name]
 
     def get(self, name: str) -> T:
         try:

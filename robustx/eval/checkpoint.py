@@ -145,6 +145,8 @@ def inspect(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = Fal
 def _load(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False):
     import transformers
 
+    from .heads import HEADS
+
     path, _ = inspect(checkpoint, family, allow_pickle)
     log = transformers.utils.logging
     log.disable_progress_bar()  # robustx shows its own progress
@@ -161,7 +163,7 @@ def _load(checkpoint: str | os.PathLike, family: str, allow_pickle: bool = False
         raise ModelError(f"cannot load checkpoint {path}: {_first_line(exc)}") from None
     finally:
         log.set_verbosity(verbosity)
-    if family != "retrieval" and _head_missing(info.get("missing_keys", [])):
+    if HEADS.get(family).trained and _head_missing(info.get("missing_keys", [])):
         raise ModelError(
             f"checkpoint {path} has no trained {family} head (its weights would be random: "
             f"{sorted(info['missing_keys'])[:4]})"

@@ -5,7 +5,7 @@ all metric values and ``n``; the XTREME average over languages; checkpoint and d
 fingerprints; the noise signature when the data came from ``robustx corrupt``; and the
 robustx version, device and precision. With ``return_predictions=True`` it also holds, per
 language, the predictions and the additive per-example statistics that ``compare`` resamples
-(see :mod:`robustx.eval.scoring`).
+(see :mod:`robustx.eval.metrics`).
 """
 
 from __future__ import annotations
@@ -13,14 +13,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from .. import __version__
 from ..core import defaults
 from ..errors import InputError
 from . import cache as C
-from . import scoring
 from .engine import (
     EngineConfig,
     init_distributed,
@@ -28,6 +26,8 @@ from .engine import (
     resolve_device,
     resolve_precision,
 )
+from .heads import HEADS
+from .metrics import Metric, metric_of
 
 SCHEMA = "robustx.scores/1"
 # Part of every prediction-cache key: bump it whenever a head's predictions change within a
@@ -36,72 +36,18 @@ SCHEMA = "robustx.scores/1"
 PREDICTION_REVISION = 2
 
 
-def head_params(kind: str, layer: int | None, model) -> dict[str, Any]:
-    """Parameters that change predictions, recorded in the document and the cache key."""
-    if kind in ("squad", "mlqa"):
-        from .heads.qa import QAParams
-
-        return QAParams().as_dict()
-    if kind in ("bucc", "tatoeba"):
-        from .heads.retrieval import check_layer
-
-        return {"layer": check_layer(model, layer), "pooling": "mean", "margin_k": 4}
-    return {}
-
-
-def predict_split(model, tokenizer, split, config: EngineConfig, kind: str,
+def predict_split(model, tokenizer, split, config: EngineConfig, metric: Metric,
                   params: dict[str, Any]) -> tuple[list, list[str]]:
     """Predictions for one split (JSON-able) and warnings, through the family's head."""
-    if split.family == "pair":
-        from .heads import classify
-
-        return classify.predict(model, tokenizer, split, config)
-    if split.family == "tagging":
-        from .heads import tagging
-
-        return tagging.predict(model, tokenizer, split, config)
-    if split.family == "qa":
-        from .heads import qa
-
-        return qa.predict(model, tokenizer, split, config, qa.QAParams(**params))
-    from .heads import retrieval
-
-    return retrieval.predict(model, tokenizer, split, config, params["layer"], mode=kind)
+    return HEADS.get(split.family).predict(model, tokenizer, split, config, params, metric)
 
 
-def _check_split(split, kind: str) -> None:
+def _check_split(split, metric: Metric) -> None:
     """Fail before loading any model: empty split, missing gold column, unknown gold labels."""
     if len(split.dataset) == 0:
         raise InputError(f"{split.source}: the split for {split.lang} is empty")
-    need = {"accuracy": "label", "tatoeba": "target"}.get(kind)
-    if need and need not in split.fields:
-        raise InputError(f"{split.source}: no {need} column, so {split.name} cannot be scored")
-    if kind in ("accuracy", "ner", "pos"):
-        from .heads import gold_names, unknown_labels
-
-        if kind == "accuracy":
-            from .heads.classify import data_labels
-
-            names, what = data_labels(split), "label"
-            gold = gold_names(split.dataset[split.fields["label"]], split.label_names)
-        else:
-            from .heads.tagging import tag_names
-
-            f = split.fields
-            for n, (words, tags) in enumerate(zip(split.dataset[f["tokens"]],
-                                                  split.dataset[f["tags"]], strict=True)):
-                if len(words) != len(tags):
-                    raise InputError(f"{split.source}: row {n + 1} has {len(words)} tokens but "
-                                     f"{len(tags)} tags")
-            names, what = tag_names(split), "tag"
-            gold = [t for row in split.dataset[split.fields["tags"]]
-                    for t in gold_names(row, split.label_names)]
-        bad = unknown_labels(gold, names)
-        if bad:
-            raise InputError(
-                f"{split.source}: gold {what}(s) {bad[:5]} are not among the {what}s of "
-                f"{split.name} {list(names)}"
-            )
+    metric.check(split)
+    HEADS.get(split.family).check(split, metric)
 
 
 def evaluate(
@@ -136,9 +82,9 @@ def evaluate(
     if not splits:
         raise InputError("no data to evaluate")
     family = splits[0].family
-    kinds = [scoring.kind_of(s) for s in splits]
-    for s, k in zip(splits, kinds, strict=True):
-        _check_split(s, k)
+    metrics = [metric_of(s) for s in splits]
+    for s, m in zip(splits, metrics, strict=True):
+        _check_split(s, m)
     # The weights are read on the first cache miss only: a fully cached re-run reads none.
     path, model_config = ckpt.inspect(checkpoint, family, allow_pickle)
     loaded: list = []
@@ -160,33 +106,33 @@ def evaluate(
     preds_out: dict[str, Any] = {}
     notes: list[str] = []
     params: dict[str, Any] = {}
-    for s, kind in zip(splits, kinds, strict=True):
-        params = head_params(kind, layer, SimpleNamespace(config=model_config))
+    for s, m in zip(splits, metrics, strict=True):
+        params = HEADS.get(s.family).params(model_config, layer)
         data_fp = C.data_fingerprint(s.dataset, list(s.fields.values()))
-        key = {"checkpoint": ckpt_fp, "data": data_fp, "family": s.family, "kind": kind,
-               "lang": s.lang, "params": params, "labels": _label_space(s, kind),
+        key = {"checkpoint": ckpt_fp, "data": data_fp, "family": s.family, "kind": m.name,
+               "lang": s.lang, "params": params, "labels": m.label_space(s),
                "precision": prec, "version": __version__, "revision": PREDICTION_REVISION}
         preds = C.get(root, key) if cache else None
         if world > 1:  # every rank must agree on a hit, or the others wait in the engine forever
             preds = _from_rank0(preds)
         if preds is None:
-            preds, split_notes = predict_split(*model_and_tokenizer(), s, config, kind, params)
+            preds, split_notes = predict_split(*model_and_tokenizer(), s, config, m, params)
             notes += [f"{s.name}: {n}" for n in split_notes]
             if cache and is_main_process():
                 C.put(root, key, preds)
-        values, stats = scoring.score(kind, preds, s)
+        values, stats = m.score(preds, s)
         name = s.lang if s.lang not in results else f"{s.lang}:{s.relpath}"
         results[name] = {
-            "score": values[scoring.PRIMARY[kind]], "metrics": values, "n": len(s.dataset),
+            "score": values[m.primary], "metrics": values, "n": len(s.dataset),
             "data": {"fingerprint": data_fp, "source": s.source, "relpath": s.relpath},
             "noise_signature": (s.manifest or {}).get("signature"),
         }
         if return_predictions:
-            preds_out[name] = {"kind": kind, "pred": preds, "stats": stats}
+            preds_out[name] = {"kind": m.name, "pred": preds, "stats": stats}
     for n in dict.fromkeys(notes):
         warnings.warn(n, stacklevel=2)
 
-    kind = kinds[0]
+    metric = metrics[0]
     names = list(results)
     metric_names = list(results[names[0]]["metrics"])
     average = {m: _mean([results[n]["metrics"].get(m) for n in names]) for m in metric_names}
@@ -195,11 +141,11 @@ def evaluate(
         "schema": SCHEMA,
         "task": splits[0].task.name if splits[0].task else None,
         "family": family,
-        "metric": scoring.PRIMARY[kind],
-        "kind": kind,
+        "metric": metric.primary,
+        "kind": metric.name,
         "languages": names,
         "results": results,
-        "average": {"score": average[scoring.PRIMARY[kind]], "metrics": average},
+        "average": {"score": average[metric.primary], "metrics": average},
         "checkpoint": {"name": str(checkpoint), "path": str(path), "fingerprint": ckpt_fp},
         "data": {
             "source": str(data) if data is not None else (
@@ -217,19 +163,6 @@ def evaluate(
     if return_predictions:
         doc["predictions"] = preds_out
     return doc
-
-
-def _label_space(split, kind: str) -> list[str] | None:
-    """The label or tag names predictions are expressed in (part of the cache key)."""
-    if kind == "accuracy":
-        from .heads.classify import data_labels
-
-        return data_labels(split)
-    if kind in ("ner", "pos"):
-        from .heads.tagging import tag_names
-
-        return tag_names(split)
-    return None
 
 
 def _from_rank0(obj: Any) -> Any:

@@ -1,10 +1,11 @@
 """Paired statistics for comparing two checkpoints on the same examples.
 
 Every XTREME metric is a function of *sums* of additive per-example statistics (see
-:mod:`robustx.eval.scoring`), so a paired bootstrap resamples example indices once, sums each
-checkpoint's statistics over the same indices and recomputes the metric: that handles accuracy,
-corpus-level entity F1 (tp/pred/gold counts) and QA means alike. McNemar's test uses the 0/1
-correctness of the accuracy-type metrics. Scores are percentages, as XTREME reports them.
+:mod:`robustx.eval.metrics`), so a paired bootstrap resamples example indices once, sums each
+checkpoint's statistics over the same indices and recomputes the metric with the metric's own
+``bootstrap_value``: that handles accuracy, corpus-level entity F1 (tp/pred/gold counts) and QA
+means alike. McNemar's test uses the 0/1 ``correct`` statistic of the metrics whose ``paired_test``
+is "mcnemar". Scores are percentages, as XTREME reports them.
 """
 
 from __future__ import annotations
@@ -14,39 +15,20 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..core import defaults
+from .metrics import METRICS
 
 Stats = Mapping[str, Sequence[float] | np.ndarray]
 # (sign, stats): a bootstrap statistic is sum(sign * metric(stats)) over its terms
 Term = tuple[float, Stats]
 
 EXACT_BELOW = 25  # McNemar: exact binomial test when fewer discordant pairs than this
-MCNEMAR_KINDS = ("accuracy", "tatoeba")
-
-
-def metric_from_sums(kind: str, sums: Mapping[str, np.ndarray | float], n: int) -> np.ndarray:
-    """The primary metric (percent) from summed statistics; vectorised over resamples."""
-    def ratio(num, den):
-        num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-        return np.divide(100.0 * num, den, out=np.zeros(np.broadcast(num, den).shape),
-                         where=den != 0)
-
-    if kind in ("accuracy", "tatoeba"):
-        return ratio(sums["correct"], n)
-    if kind == "pos":
-        return ratio(sums["correct"], sums["total"])
-    if kind in ("ner", "bucc"):  # F1 = 2tp / (pred + gold)
-        return ratio(2 * np.asarray(sums["tp"], dtype=float),
-                     np.asarray(sums["pred"], dtype=float) + np.asarray(sums["gold"]))
-    if kind in ("squad", "mlqa"):
-        return ratio(sums["f1"], n)
-    raise ValueError(f"unknown metric kind {kind!r}")
 
 
 def metric(kind: str, stats: Stats) -> float:
     """The primary metric of one set of per-example statistics."""
     arrays = _arrays(stats)
     n = len(next(iter(arrays.values())))
-    return float(metric_from_sums(kind, {k: v.sum() for k, v in arrays.items()}, n))
+    return float(METRICS.get(kind).bootstrap_value({k: v.sum() for k, v in arrays.items()}, n))
 
 
 def _arrays(stats: Stats) -> dict[str, np.ndarray]:
@@ -74,9 +56,10 @@ def bootstrap_draws(kind: str, terms: Sequence[Term], resamples: int = defaults.
         return float(estimate), np.zeros(resamples)
     idx = resample_indices(n, resamples, seed)
     draws = np.zeros(resamples)
+    m = METRICS.get(kind)
     for sign, st in arrays:
         sums = {k: v[idx].sum(axis=1) for k, v in st.items()}
-        draws += sign * metric_from_sums(kind, sums, n)
+        draws += sign * m.bootstrap_value(sums, n)
     return float(estimate), draws
 
 

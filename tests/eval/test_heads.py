@@ -8,7 +8,7 @@ import pytest
 from robustx.errors import ModelError
 from robustx.eval import engine
 from robustx.eval.heads import classify, match_labels, qa, retrieval, tagging
-from robustx.eval.scoring import score
+from robustx.eval.metrics import METRICS
 
 from .helpers import PAIR_ROWS, QA_CONTEXT, QA_ROWS, RETRIEVAL_ROWS, TAG_ROWS, make_split
 
@@ -241,7 +241,7 @@ def test_tatoeba_searches_each_target_among_the_sources():
     split = make_split("retrieval", [{"source_sentence": "a", "target_sentence": "x"},
                                      {"source_sentence": "b", "target_sentence": "y"}],
                        "tatoeba", "de")
-    metrics, stats = score("tatoeba", [1, 1], split)
+    metrics, stats = METRICS.get("tatoeba").score([1, 1], split)
     assert stats["correct"] == [0.0, 1.0] and metrics["accuracy"] == 50.0
 
 
@@ -307,7 +307,7 @@ def test_bucc_margin_on_constructed_embeddings():
     split = make_split("retrieval", [
         {"source_sentence": s, "target_sentence": t} for s, t in
         [("a", "x"), ("b", "y"), ("c", "z")]], "bucc", "de")
-    metrics, stats = score("bucc", [list(c) for c in cands], split)
+    metrics, stats = METRICS.get("bucc").score([list(c) for c in cands], split)
     assert metrics["f1"] == 100.0 and sum(stats["tp"]) == 3
     # ratio margin of (0, 0) by hand, k=2: cos = c = 1/sqrt(1.01); both neighbourhoods average
     # (c + 0.1c) / 2, so the margin is c / (1.1c / 2) = 2 / 1.1
@@ -371,3 +371,18 @@ def test_retrieval_mean_pools_the_chosen_layer(tiny_checkpoints):
                 hidden = model(**enc, output_hidden_states=True).hidden_states[layer][0]
             vec = hidden.mean(dim=0).numpy()
             np.testing.assert_allclose(got[k], vec / np.linalg.norm(vec), atol=1e-5)
+
+
+def test_every_family_has_a_registered_head():
+    from types import SimpleNamespace
+
+    from robustx.eval.heads import HEADS
+    from robustx.tasks import FAMILIES
+
+    assert HEADS.names() == FAMILIES.names()
+    assert [f for f, h in HEADS.items() if not h.trained] == ["retrieval"]
+    config = SimpleNamespace(num_hidden_layers=12)
+    assert HEADS.get("retrieval").params(config, None) == {"layer": 8, "pooling": "mean",
+                                                          "margin_k": 4}
+    assert HEADS.get("qa").params(config, None) == qa.QAParams().as_dict()
+    assert HEADS.get("pair").params(config, 3) == {}

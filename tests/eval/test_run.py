@@ -9,7 +9,7 @@ import pytest
 
 from robustx.errors import InputError, ModelError
 from robustx.eval import run as R
-from robustx.eval.scoring import metrics_from_stats
+from robustx.eval.metrics import METRICS
 
 from .helpers import PAIR_ROWS, QA_ROWS, RETRIEVAL_ROWS, TAG_ROWS, make_split, write_jsonl
 
@@ -42,7 +42,7 @@ def test_evaluate_every_family(tiny_checkpoints, tmp_path, task, family, lang, r
     pred = doc["predictions"][lang]
     assert all(len(v) == len(rows) for v in pred["stats"].values())
     sums = {k: sum(v) for k, v in pred["stats"].items()}
-    again = metrics_from_stats(pred["kind"], sums, len(rows))
+    again = METRICS.get(pred["kind"]).from_sums(sums, len(rows))
     assert again[metric] == pytest.approx(res["metrics"][metric])
     json.dumps(doc)  # the whole document is JSON
 

@@ -1,14 +1,20 @@
 """Task heads: each turns a Split and a model into per-example predictions via the engine.
 
-Shared here: mapping a checkpoint's ``id2label`` onto the label names of the data.
+One :class:`Head` per task family in :data:`HEADS`, keyed by the family's name, so evaluation
+looks a split's head up instead of branching on its family. Shared here too: mapping a
+checkpoint's ``id2label`` onto the label names of the data
+(:func:`robustx.tasks.labels.label_space`), and the gold-label check.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from ...errors import ModelError
+from ...errors import InputError, ModelError
+from ...registry import Registry
+from ...tasks.labels import unknown_labels
 
 _GENERIC = re.compile(r"^LABEL_(\d+)$")
 
@@ -44,19 +50,39 @@ def match_labels(
     )
 
 
-def gold_names(values: Sequence, label_names: Sequence[str] | None) -> list[str]:
-    """Gold labels as names: ints index ``label_names``, strings pass through."""
-    out = []
-    for v in values:
-        if isinstance(v, bool) or not isinstance(v, int) or label_names is None \
-                or not 0 <= v < len(label_names):
-            out.append(str(v))  # an index outside the names (e.g. -1) stays visible as such
-        else:
-            out.append(str(label_names[v]))
-    return out
+def check_gold(split, metric, gold: Callable[[], list[str]], what: str) -> None:
+    """Fail when a gold label is not among the metric's label names (when it has labels)."""
+    names = metric.label_space(split)
+    if names is None:
+        return
+    bad = unknown_labels(gold(), names)
+    if bad:
+        raise InputError(f"{split.source}: gold {what}(s) {bad[:5]} are not among the {what}s "
+                         f"of {split.name} {list(names)}")
 
 
-def unknown_labels(gold: Sequence[str], names: Sequence[str]) -> list[str]:
-    """Gold labels (compared case-insensitively) that are not among ``names``."""
-    known = {str(n).lower() for n in names}
-    return sorted({g for g in gold if g.lower() not in known})
+class Head:
+    """What evaluation needs from a family's head.
+
+    ``trained``: the checkpoint must carry trained head weights (retrieval reads the encoder).
+    """
+
+    trained: bool = True
+
+    def params(self, model_config, layer: int | None) -> dict[str, Any]:
+        """Parameters that change predictions (recorded in the document and the cache key)."""
+        return {}
+
+    def check(self, split, metric) -> None:
+        """Fail before any model loads on data this head cannot predict or score."""
+
+    def predict(self, model, tokenizer, split, config, params: dict[str, Any], metric
+                ) -> tuple[list, list[str]]:
+        """Predictions for ``split`` (JSON-able, one per row unless the metric says otherwise)
+        and warnings."""
+        raise NotImplementedError
+
+
+HEADS: Registry[Head] = Registry("model head")
+
+from . import classify, qa, retrieval, tagging  # noqa: E402,F401  (they register)

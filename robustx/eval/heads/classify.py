@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...tasks import PAIR
+from ...tasks.labels import gold_labels, label_space
 from .. import engine
-from . import gold_names, match_labels
+from . import HEADS, Head, check_gold, match_labels
 
 
 def max_len(model, tokenizer, requested: int = 512) -> int:
@@ -16,15 +18,6 @@ def max_len(model, tokenizer, requested: int = 512) -> int:
         offset = 2 if getattr(model.config, "model_type", "") in ("xlm-roberta", "roberta") else 0
         limits.append(int(pos) - offset)
     return min(limits)
-
-
-def data_labels(split) -> list[str]:
-    """The label names of the data: the split's, the task's, or the sorted gold values."""
-    if split.label_names:
-        return [str(n) for n in split.label_names]
-    if split.task is not None and split.task.labels:
-        return list(split.task.labels)
-    return sorted(set(gold_names(split.dataset[split.fields["label"]], None)))
 
 
 def encode(tokenizer, split, limit: int) -> list[dict[str, list[int]]]:
@@ -45,10 +38,21 @@ def predict(model, tokenizer, split, config: engine.EngineConfig) -> tuple[list[
     """Predicted label names (in the data's label space) and warnings."""
     import numpy as np
 
-    names = data_labels(split)
+    names = label_space(split)
     ids, notes = match_labels(model.config.id2label, names, "label")
     feats = encode(tokenizer, split, max_len(model, tokenizer))
     rows = engine.run(model, feats, collect, pad_id=tokenizer.pad_token_id, config=config,
                       desc=f"{split.lang}")
     preds = [names[int(np.argmax(r[ids]))] for r in rows]
     return preds, notes
+
+
+class ClassifyHead(Head):
+    def check(self, split, metric):
+        check_gold(split, metric, lambda: gold_labels(split, split.label_names), "label")
+
+    def predict(self, model, tokenizer, split, config, params, metric):
+        return predict(model, tokenizer, split, config)
+
+
+HEADS.add(PAIR, ClassifyHead())

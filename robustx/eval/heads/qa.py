@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ...tasks import QA
 from .. import engine
+from . import HEADS, Head
 from .classify import max_len
 
 
@@ -167,3 +169,14 @@ def predict(model, tokenizer, split, config: engine.EngineConfig, params: QAPara
                       desc=f"{split.lang}")
     contexts = [str(c) for c in split.dataset[split.fields["context"]]]
     return decode(rows, meta, contexts, params), []
+
+
+class QAHead(Head):
+    def params(self, model_config, layer):
+        return QAParams().as_dict()
+
+    def predict(self, model, tokenizer, split, config, params, metric):
+        return predict(model, tokenizer, split, config, QAParams(**params))
+
+
+HEADS.add(QA, QAHead())

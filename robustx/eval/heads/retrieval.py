@@ -15,10 +15,13 @@ target sentences with ratio-margin scoring (Artetxe & Schwenk 2019, k=4), see
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from ...errors import UsageError
+from ...tasks import RETRIEVAL
 from .. import engine
+from . import HEADS, Head
 from .classify import max_len
 
 
@@ -137,16 +140,36 @@ def pools(split) -> tuple[list[str], list[str], list[tuple[int, int]]]:
 
 
 def predict(model, tokenizer, split, config: engine.EngineConfig, layer: int | None = None,
-            mode: str = "tatoeba"):
-    """Tatoeba: per row, the index of the row whose source is nearest to this row's target.
-    BUCC: mined [source, target, margin] candidates over the pools of :func:`pools`."""
+            mode: str = "nearest"):
+    """``nearest`` (Tatoeba): per row, the index of the row whose source is nearest to this
+    row's target. ``candidates`` (BUCC): mined [source, target, margin] candidates over the
+    pools of :func:`pools`."""
     layer = check_layer(model, layer)
-    if mode == "tatoeba":
+    if mode == "nearest":
         f, ds = split.fields, split.dataset
         src = embed(model, tokenizer, [str(s) for s in ds[f["source"]]], layer, config)
         tgt = embed(model, tokenizer, [str(t) for t in ds[f["target"]]], layer, config)
         return nearest(tgt, src), []
+    if mode != "candidates":
+        raise ValueError(f"unknown retrieval mode {mode!r} (nearest or candidates)")
     sources, targets, _ = pools(split)
     src = embed(model, tokenizer, sources, layer, config)
     tgt = embed(model, tokenizer, targets, layer, config)
     return [list(c) for c in margin_candidates(src, tgt)], []
+
+
+class RetrievalHead(Head):
+    """The encoder alone; the metric's ``retrieval_mode`` says what to retrieve."""
+
+    trained = False
+
+    def params(self, model_config, layer):
+        layer = check_layer(SimpleNamespace(config=model_config), layer)
+        return {"layer": layer, "pooling": "mean", "margin_k": 4}
+
+    def predict(self, model, tokenizer, split, config, params, metric):
+        return predict(model, tokenizer, split, config, params["layer"],
+                       mode=metric.retrieval_mode)
+
+
+HEADS.add(RETRIEVAL, RetrievalHead())

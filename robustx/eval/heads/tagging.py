@@ -11,18 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...errors import InputError
+from ...tasks import TAGGING
+from ...tasks.labels import gold_labels, label_space
 from .. import engine
-from . import gold_names, match_labels
+from . import HEADS, Head, check_gold, match_labels
 from .classify import max_len
-
-
-def tag_names(split) -> list[str]:
-    if split.label_names:
-        return [str(n) for n in split.label_names]
-    if split.task is not None and split.task.labels:
-        return list(split.task.labels)
-    tags = split.dataset[split.fields["tags"]]
-    return sorted({t for row in tags for t in gold_names(row, None)})
 
 
 def windows(word_pieces: list[list[int]], room: int) -> list[tuple[int, list[list[int]]]]:
@@ -80,7 +74,7 @@ def predict(model, tokenizer, split, config: engine.EngineConfig):
     """Predicted tag names per word (same shape as the gold tags) and warnings."""
     import numpy as np
 
-    names = tag_names(split)
+    names = label_space(split)
     ids, notes = match_labels(model.config.id2label, names, "tag")
     feats, meta, unk = encode(tokenizer, split, max_len(model, tokenizer))
     rows = engine.run(model, feats, collect, pad_id=tokenizer.pad_token_id, config=config,
@@ -94,3 +88,19 @@ def predict(model, tokenizer, split, config: engine.EngineConfig):
     if unk:
         notes.append(f"{unk} word(s) produced no sub-word and were read as the unknown token")
     return preds, notes
+
+
+class TaggingHead(Head):
+    def check(self, split, metric):
+        f, ds = split.fields, split.dataset
+        for n, (words, tags) in enumerate(zip(ds[f["tokens"]], ds[f["tags"]], strict=True)):
+            if len(words) != len(tags):
+                raise InputError(f"{split.source}: row {n + 1} has {len(words)} tokens but "
+                                 f"{len(tags)} tags")
+        check_gold(split, metric, lambda: gold_labels(split, split.label_names), "tag")
+
+    def predict(self, model, tokenizer, split, config, params, metric):
+        return predict(model, tokenizer, split, config)
+
+
+HEADS.add(TAGGING, TaggingHead())
