@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from robustx.tasks.loaders import SAMPLE_DIR
+from robustx.tasks.sources import SAMPLE_DIR
 
 
 def sentences(n: int) -> list[dict]:

@@ -26,7 +26,7 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
     with a task and no input, google/xtreme is read from the hub.
     """
     from .noise.pipeline import run_corruption
-    from .tasks.loaders import load_splits
+    from .tasks.sources import load_splits
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     prof = prof.at(severity)

@@ -123,14 +123,14 @@ def evaluate(
 ) -> dict[str, Any]:
     """Score ``checkpoint`` on ``task`` and return the scores document.
 
-    ``splits`` (already loaded :class:`robustx.tasks.loaders.Split` objects) replaces
+    ``splits`` (already loaded :class:`robustx.tasks.split.Split` objects) replaces
     ``task``/``data``/``langs``/``split`` when given.
     """
     from . import checkpoint as ckpt
 
     ckpt.check_local(checkpoint)  # a mistyped path fails now, not after the data is read
     if splits is None:
-        from ..tasks.loaders import load_splits
+        from ..tasks.sources import load_splits
 
         splits = load_splits(task, langs, data, split)
     if not splits:

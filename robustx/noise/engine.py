@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from ..profiles import Profile
 from ..tasks import FAMILIES, QA, RETRIEVAL, TAGGING
-from ..tasks.loaders import PARA_ANSWERS, PARA_KEY
+from ..tasks.split import PARA_ANSWERS, PARA_KEY
 from .base import OPS, Op, load_all_ops
 from .rng import Rng, key64
 from .units import (

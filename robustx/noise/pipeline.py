@@ -8,8 +8,6 @@ folder that is renamed into place only when everything succeeded.
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import itertools
 import json
 import os
@@ -23,11 +21,14 @@ from typing import Any
 
 from .. import __version__
 from ..core.progress import bar
-from ..errors import InputError, InternalError, UsageError
+from ..errors import InputError, UsageError
 from ..profiles import Profile
 from ..signature import signature
 from ..tasks import FAMILIES
-from ..tasks.loaders import HIDDEN_PREFIX, LANG_COLUMNS, PARA_KEY, Split
+from ..tasks.discovery import LANG_COLUMNS
+from ..tasks.fingerprint import data_fingerprint
+from ..tasks.io import open_writer
+from ..tasks.split import Split
 from .engine import Plan, check_languages, corrupt_example
 from .units import shared_ends
 
@@ -81,165 +82,6 @@ def corrupt_batch(batch: dict[str, list], indices: Sequence[int], plan: Plan) ->
     out[STAT_LANG] = langs
     out[STAT] = nums
     return out
-
-
-def _rows(batch: dict[str, list]) -> Iterator[dict[str, Any]]:
-    cols = list(batch)
-    for values in zip(*batch.values(), strict=True):
-        yield dict(zip(cols, values, strict=True))
-
-
-_JSON = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(..., ensure_ascii=False)
-
-
-class Writer:
-    """Writes rows in the input's format (JSONL, JSON array, Parquet, CSV/TSV), or back into the
-    nesting of a SQuAD-style JSON document when ``layout`` is given. Hidden columns are dropped."""
-
-    def __init__(self, path: Path, fmt: str, features: Any, layout: dict | None = None) -> None:
-        self.path, self.fmt, self.features = path, fmt, features
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh = None if fmt == "parquet" else path.open("w", encoding="utf-8", newline="")
-        self.pq = None
-        self.csv = None
-        self.first = True
-        self.squad = SquadWriter(self.fh, layout, path.name) if layout is not None else None
-        if fmt == "json" and self.squad is None:
-            self.fh.write("[")
-
-    def write(self, batch: dict[str, list]) -> None:
-        if self.squad is not None:
-            for row in _rows(batch):
-                self.squad.add(row)
-            return
-        if any(c.startswith(HIDDEN_PREFIX) for c in batch):
-            batch = {c: v for c, v in batch.items() if not c.startswith(HIDDEN_PREFIX)}
-        if self.fmt == "parquet":
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            schema = self.features.arrow_schema
-            hidden = [n for n in schema.names if n.startswith(HIDDEN_PREFIX)]
-            if hidden:
-                schema = schema.remove_metadata()
-                for n in hidden:
-                    schema = schema.remove(schema.get_field_index(n))
-            table = pa.Table.from_pydict(batch, schema=schema)
-            if self.pq is None:
-                self.pq = pq.ParquetWriter(str(self.path), table.schema)
-            self.pq.write_table(table)
-            return
-        if self.fmt == "jsonl":
-            self.fh.write("".join(f"{_JSON(row)}\n" for row in _rows(batch)))
-            return
-        for row in _rows(batch):
-            if self.fmt == "json":
-                self.fh.write(("" if self.first else ",") + "\n" +
-                              json.dumps(row, ensure_ascii=False))
-            else:
-                if self.csv is None:
-                    self.csv = csv.writer(self.fh, delimiter="\t" if self.fmt == "tsv" else ",",
-                                          lineterminator="\n")
-                    self.csv.writerow(list(row))
-                self.csv.writerow([v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-                                   for v in row.values()])
-            self.first = False
-
-    def close(self) -> None:
-        try:
-            if self.squad is not None:
-                self.squad.close()
-            elif self.fmt == "json":
-                self.fh.write("\n]\n")
-        finally:
-            if self.fh:
-                self.fh.close()
-            if self.pq:
-                self.pq.close()
-
-
-class SquadWriter:
-    """Puts the rows of a flattened SQuAD-style document (one per question, in document order)
-    back into its nesting, streaming: one article is held at a time.
-
-    ``layout`` is the document as :func:`robustx.tasks.loaders.squad_rows` left it: every key
-    of every level is written back as it was, in its order; the rows fill in each paragraph's
-    context, each question and each answer's ``answer_start``/``text``. All questions of a
-    paragraph must bring the same context: anything else is an internal error, never a silent
-    choice between two contexts.
-    """
-
-    def __init__(self, fh: Any, layout: dict, name: str) -> None:
-        self.fh, self.layout, self.name = fh, layout, name
-        keys = list(layout)
-        at = keys.index("data")
-        self.tail = keys[at + 1:]  # top-level keys after "data", written by close()
-        self.articles = layout["data"]
-        self.a = self.p = self.q = 0  # the next question to fill: article, paragraph, question
-        self.paras: list[dict] = []  # the current article's paragraphs so far
-        self.rows = self.n_written = 0
-        fh.write("{" + "".join(f"{_JSON(k)}: {_JSON(layout[k])}, " for k in keys[:at]) +
-                 '"data": [')
-        self._advance()
-
-    def _fail(self, what: str) -> InternalError:
-        return InternalError(f"internal error writing {self.name}: {what}; the output was not "
-                             "written (please report this)")
-
-    def _advance(self) -> None:
-        """Move to the next question slot, writing out every article that is complete."""
-        while self.a < len(self.articles):
-            article = self.articles[self.a]
-            paras = article.get("paragraphs") or []
-            while self.p < len(paras):
-                para = paras[self.p]
-                if para.get("context", "") is not None:  # no question, so no row: as it was
-                    self.paras.append(para)
-                elif self.q < len(para["qas"]):
-                    return
-                self.p, self.q = self.p + 1, 0
-            self._write(article if "paragraphs" not in article
-                        else dict(article, paragraphs=self.paras))
-            self.a, self.p, self.q, self.paras = self.a + 1, 0, 0, []
-
-    def _write(self, article: Any) -> None:
-        self.fh.write(("," if self.n_written else "") + "\n" + _JSON(article))
-        self.n_written += 1
-
-    def add(self, row: dict[str, Any]) -> None:
-        if self.a >= len(self.articles):
-            raise self._fail(f"more rows than questions ({self.rows + 1}th row)")
-        para = self.articles[self.a]["paragraphs"][self.p]
-        qa = para["qas"][self.q]
-        where = f"data[{self.a}].paragraphs[{self.p}].qas[{self.q}]"
-        if row["id"] != str(qa["id"]) or PARA_KEY not in row:
-            raise self._fail(f"row {self.rows + 1} (id {row['id']!r}) does not belong at {where} "
-                             f"(id {qa['id']!r})")
-        if self.q == 0:
-            self.paras.append(dict(para, context=row["context"], qas=[]))
-        elif self.paras[-1]["context"] != row["context"]:
-            raise self._fail(f"the questions of data[{self.a}].paragraphs[{self.p}] came out with "
-                             f"different noisy contexts ({self.paras[-1]['qas'][0]['id']!r} and "
-                             f"{qa['id']!r})")
-        answers = row["answers"]
-        new = dict(qa, question=row["question"])
-        if "answers" in qa:
-            if len(answers["text"]) != len(qa["answers"]):
-                raise self._fail(f"{where} has {len(qa['answers'])} answers but its row "
-                                 f"{len(answers['text'])}")
-            new["answers"] = [dict(a, answer_start=s, text=t) for a, s, t in zip(
-                qa["answers"], answers["answer_start"], answers["text"], strict=True)]
-        self.paras[-1]["qas"].append(new)
-        self.rows += 1
-        self.q += 1
-        self._advance()
-
-    def close(self) -> None:
-        if self.a < len(self.articles):
-            raise self._fail(f"rows ended at data[{self.a}].paragraphs[{self.p}].qas[{self.q}] "
-                             f"after {self.rows} rows")
-        self.fh.write(("\n" if self.n_written else "") + "]" + "".join(
-            f", {_JSON(k)}: {_JSON(self.layout[k])}" for k in self.tail) + "}\n")
 
 
 class LangStats:
@@ -379,29 +221,6 @@ def _side_text(row: dict[str, Any], plan: Plan) -> str:
     return "\n".join(str(row[plan.fields[r]] or "") for r in plan.roles)
 
 
-def file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def data_fingerprint(splits: Sequence[Split]) -> str:
-    """Hash of what was read: file bytes for local data, Arrow fingerprints for hub data."""
-    h = hashlib.sha256()
-    for s in splits:
-        src = s.source.split(":", 1)[-1] if s.source.startswith("sample:") else s.source
-        if s.source.startswith("sample:"):
-            from ..tasks.loaders import SAMPLE_DIR
-
-            src = str(SAMPLE_DIR / src)
-        p = Path(src)
-        digest = file_hash(p) if p.is_file() else str(getattr(s.dataset, "_fingerprint", ""))
-        h.update(f"{s.relpath}\x1f{s.lang}\x1f{len(s.dataset)}\x1f{digest}\n".encode())
-    return h.hexdigest()[:8]
-
-
 def _batches(split: Split, plan: Plan, num_proc: int) -> Iterator[dict[str, list]]:
     """Noisy batches with their stats columns, in order."""
     ds = split.dataset
@@ -467,7 +286,7 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
             for s in splits:
                 plan = make_plan(s, profile, seed, disabled)
                 advance(description=f"{profile.name} {s.name}")
-                writer = Writer(tmp / out_relpath(s), s.fmt, s.dataset.features, s.layout)
+                writer = open_writer(tmp / out_relpath(s), s.fmt, s.dataset.features, s.layout)
                 invalid = 0
                 for batch in _batches(s, plan, num_proc):
                     stats, langs = batch.pop(STAT), batch.pop(STAT_LANG)

@@ -70,7 +70,7 @@ def test_manifest_chrf_is_sacrebleu_corpus_chrf_of_the_written_files(tmp_path):
     import json
 
     from robustx import api
-    from robustx.tasks.loaders import SAMPLE_DIR
+    from robustx.tasks.sources import SAMPLE_DIR
 
     manifest = api.corrupt("typo", tmp_path / "o", task="xnli", sample=True, severity=5)
     for lang, stats in manifest["intensity"].items():

@@ -48,7 +48,7 @@ def test_kbd_substitutions_through_the_engine_are_layout_neighbours():
     from robustx.noise.typo import neighbours
     from robustx.noise.units import segment
     from robustx.profiles import parse_profile
-    from robustx.tasks.loaders import SAMPLE_DIR
+    from robustx.tasks.sources import SAMPLE_DIR
 
     prof = parse_profile({"name": "k", "version": 1, "ops": [{"op": "kbd", "rate": 1.0}]},
                          "t").at(3)
