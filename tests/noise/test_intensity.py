@@ -1,10 +1,10 @@
-"""The pipeline's fast chrF must equal sacrebleu's exactly, statistic for statistic."""
+"""The fast chrF of the intensity measurement must equal sacrebleu's exactly, statistic for statistic."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sacrebleu.metrics import CHRF
 
-from robustx.noise.pipeline import chrf_score, chrf_stats
+from robustx.noise.intensity import chrf_score, chrf_stats
 
 
 def _sacrebleu_stats(hyp: str, ref: str) -> list[int]:
@@ -85,7 +85,7 @@ def test_manifest_chrf_is_sacrebleu_corpus_chrf_of_the_written_files(tmp_path):
 
 
 def test_chrf_rows_are_the_first_ones_then_every_eighth():
-    from robustx.noise.pipeline import CHRF_ALL, CHRF_STRIDE, measures_chrf
+    from robustx.noise.intensity import CHRF_ALL, CHRF_STRIDE, measures_chrf
 
     picked = [i for i in range(CHRF_ALL + 4 * CHRF_STRIDE) if measures_chrf(i)]
     assert picked == [*range(CHRF_ALL), *range(CHRF_ALL, CHRF_ALL + 4 * CHRF_STRIDE, CHRF_STRIDE)]
