@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .core import defaults
-from .profiles import Profile, load_profile
+from .noise.profiles import Profile, load_profile
 
 
 def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
@@ -72,8 +72,8 @@ def _check_out(out: Path, input: str | Path | None, force: bool) -> None:
 
 def list_profiles() -> list[dict[str, Any]]:
     """Shipped profiles with their default-severity signatures."""
-    from .profiles import shipped_profiles
-    from .signature import signature
+    from .noise.profiles import shipped_profiles
+    from .noise.signature import signature
 
     out = []
     for name in shipped_profiles():

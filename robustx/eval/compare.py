@@ -54,7 +54,7 @@ class Condition:
 
 def load_profiles(profiles: Sequence[str], severities: Sequence[int] | None) -> list[Condition]:
     """Resolve every profile at every severity up front, so a bad name fails before any work."""
-    from ..profiles import load_profile
+    from ..noise.profiles import load_profile
 
     conds: list[Condition] = []
     names: dict[str, str] = {}
@@ -76,7 +76,7 @@ def _noisy_split(cond: Condition, clean: list, task: str, langs, seed: int, out:
                  progress: bool) -> list:
     """Build (or reuse) the noisy copy of ``clean`` for ``cond`` and load it back."""
     from ..noise.pipeline import data_fingerprint, run_corruption
-    from ..signature import signature
+    from ..noise.signature import signature
     from ..tasks.sources import load_splits
 
     cond.path = out / "noisy" / cond.key
@@ -408,7 +408,7 @@ def _checks_for(args: argparse.Namespace, gate_config) -> list:
             raise UsageError(f"--max-drop is a fraction of the metric in 0..1 (0.05 = 5 points), "
                              f"got {args.max_drop}")
         names = [p for p in dict.fromkeys(args.profile or defaults.PROFILES)]
-        from ..profiles import load_profile
+        from ..noise.profiles import load_profile
 
         for spec in names:
             checks.append(Check(type="max_drop", checkpoint="B", profile=load_profile(spec).name,

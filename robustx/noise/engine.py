@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from ..profiles import Profile
 from ..tasks import FAMILIES, QA, RETRIEVAL, TAGGING
 from ..tasks.split import PARA_ANSWERS, PARA_KEY
 from .base import OPS, Op, load_all_ops
+from .profiles import Profile
 from .rng import Rng, key64
 from .units import (
     SPACELESS_LANGS,

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..profiles import Profile
 from .intensity import LangStats
+from .profiles import Profile
 
 MANIFEST_SCHEMA = "robustx.manifest/1"
 

@@ -17,8 +17,6 @@ from typing import Any
 
 from ..core.progress import bar
 from ..errors import InputError, UsageError
-from ..profiles import Profile
-from ..signature import signature
 from ..tasks.discovery import LANG_COLUMNS
 from ..tasks.fingerprint import data_fingerprint
 from ..tasks.io import open_writer
@@ -26,6 +24,8 @@ from ..tasks.split import Split
 from . import manifest as mf
 from .engine import Plan, check_languages, corrupt_example
 from .intensity import LangStats, stats_row
+from .profiles import Profile
+from .signature import signature
 
 # data_fingerprint lives in robustx.tasks.fingerprint; the name stays here for
 # robustx.eval.compare, which imports it from this module.

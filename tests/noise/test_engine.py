@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from robustx.noise.engine import Plan, corrupt_example, corrupt_text, example_key, stream
-from robustx.profiles import Profile, Step
+from robustx.noise.profiles import Profile, Step
 from robustx.tasks.split import PARA_ANSWERS, PARA_KEY
 
 from . import testops  # noqa: F401  (registers the test ops)
