@@ -305,3 +305,11 @@ def test_property_levenshtein_one_typo_shortcuts(word, data):
     for typo in (word[:i] + c + word[i + 1:], word[:i] + c + word[i:], word[:i] + word[i + 1:],
                  word[:i] + word[i + 1] + word[i] + word[i + 2:]):
         assert levenshtein(word, typo) == levenshtein(typo, word) == _edit_distance(word, typo)
+
+
+def test_every_family_structure_is_one_the_engine_knows():
+    """The engine dispatches on the family record's ``structure``, never on the family's name."""
+    from robustx.noise.engine import STRUCTURES
+    from robustx.tasks import FAMILIES
+
+    assert {FAMILIES.get(n).structure for n in FAMILIES.names()} == set(STRUCTURES.names())
