@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from rapidfuzz.distance.Levenshtein import distance as levenshtein
+
 from ..registry import Registry
 from ..tasks.families import FAMILIES, SPANS, TEXT, TOKENS
 from ..tasks.split import PARA_ANSWERS, PARA_KEY
@@ -31,7 +33,6 @@ from .units import (
     count_words,
     is_spaceless_unit,
     pieces,
-    shared_ends,
     split_core,
 )
 
@@ -160,34 +161,6 @@ def example_key(row: dict[str, Any], id_column: str | None) -> str:
 def stream(seed: int, key: str, fld: str, op_index: int) -> Rng:
     """The random stream of one (example, field, op); -1 is the stream that picks the words."""
     return Rng(key64(seed, key, fld), op_index)
-
-
-def levenshtein(a: str, b: str) -> int:
-    if a == b:
-        return 0
-    # A typo: past the shared prefix, the rest matches once one character is skipped on one
-    # side or both, or once two are swapped (compared at C speed).
-    p, m = 0, min(len(a), len(b))
-    while p < m and a[p] == b[p]:
-        p += 1
-    if a[p + (len(a) >= len(b)):] == b[p + (len(b) >= len(a)):]:
-        return 1
-    if len(a) == len(b) and a[p + 2:] == b[p + 2:] and a[p:p + 2] == b[p:p + 2][::-1]:
-        return 2
-    # Otherwise the dynamic programme over what lies between the shared ends.
-    _, j = shared_ends(a[p:], b[p:])
-    a, b = a[p:len(a) - j], b[p:len(b) - j]
-    if len(a) < len(b):
-        a, b = b, a
-    if len(b) <= 1:
-        return len(a) - (b in a) if b else len(a)
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 @lru_cache(maxsize=256)
