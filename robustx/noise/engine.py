@@ -3,6 +3,10 @@
 Everything here is a pure function of (example, plan). The random stream for one field of one
 example is derived from (seed, stable example id, field, op index) with a keyed hash, so the
 output does not depend on order, batching or the number of worker processes.
+
+About 530 lines in one module on purpose: the per-word hot path (joint draws, grouping of
+spaceless units, offset maps, the three example structures) is one algorithm whose parts call
+each other per word; the Plan resolves the structure functions defined here.
 """
 
 from __future__ import annotations

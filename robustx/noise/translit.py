@@ -13,6 +13,9 @@ Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada and Malayalam with pe
 Abjads (Arabic, Persian, Urdu, Hebrew) do not write short vowels; we insert "a" by a syllable
 heuristic (CV/CVC), which is what informal writers do too, inconsistently. Where usage varies
 freely (Arabizi ق as 2 or 9, خ as 5 or kh, Russian щ as sch or shch) the given rng picks.
+
+About 700 lines in one module on purpose: one small table and transliterator per script family
+behind one op, most of it data, sharing the run splitting and casing helpers.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ loaded lazily. zh and ja are typed through input methods, so ``kbd``/``kbd_inser
 (None) for them; latin letters in a non-latin language use the us layout, as typists switch to it.
 Chinese gets the typo its typists actually make instead: ``ime_homophone`` picks the wrong
 candidate of a pinyin input method (在 -> 再).
+
+About 470 lines in one module on purpose: the keyboard, casing, accent and input-method ops
+share the grapheme, layout and keystroke helpers above them.
 """
 
 from __future__ import annotations
