@@ -2,7 +2,7 @@
 language, for the manifest's ``intensity``.
 
 chrF is sacrebleu's, computed exactly but only on the n-grams that touch a changed word (see
-:func:`chrf_stats`), and on a subset of the rows of large files (see :func:`measures_chrf`).
+:func:`chrf_stats`), and on a subset of the rows of large files (see :func:`stats_row`).
 """
 
 from __future__ import annotations
@@ -22,12 +22,6 @@ CHRF_STRIDE = 8  # and on every 8th row after them (words changed and CER cover 
 _NO_CHRF = [0] * (3 * CHRF_ORDER)
 
 
-def measures_chrf(index: int) -> bool:
-    """Whether row ``index`` of a file enters chrF: exact n-gram matching costs more than the
-    noise itself, and a corpus chrF over thousands of sentences does not need every one."""
-    return index < CHRF_ALL or index % CHRF_STRIDE == 0
-
-
 # The measurement of one example is a flat list of integers, not a record: it travels as an
 # Arrow list<int64> column out of ``datasets.map`` worker processes and is summed per language
 # a batch at a time with ``zip(*rows)``, both far cheaper than per-example objects. Its layout
@@ -39,8 +33,13 @@ _HEAD = 6  # valid, words, changed, edits, chars, rejected
 
 def stats_row(index: int, valid: bool, st: Stats, new: dict[str, Any], row: dict[str, Any],
               plan: Plan) -> list[int]:
-    """The measurement of one example (row ``index`` of its file, ``new`` its noisy version)."""
-    chrf = index < CHRF_ALL or index % CHRF_STRIDE == 0  # measures_chrf, inlined: per row
+    """The measurement of one example (row ``index`` of its file, ``new`` its noisy version).
+
+    chrF enters for the first :data:`CHRF_ALL` rows and every :data:`CHRF_STRIDE`-th after them:
+    exact n-gram matching costs more than the noise itself, and a corpus chrF over thousands of
+    sentences does not need every one (words changed and CER cover every row).
+    """
+    chrf = index < CHRF_ALL or index % CHRF_STRIDE == 0
     return [int(valid), st.words, st.changed, st.edits, st.chars, st.rejected, *st.unavailable,
             int(chrf), *(chrf_stats(intensity_text(new, plan), intensity_text(row, plan))
                          if chrf else _NO_CHRF)]
