@@ -123,7 +123,7 @@ def evaluate(
 ) -> dict[str, Any]:
     """Score ``checkpoint`` on ``task`` and return the scores document.
 
-    ``splits`` (already loaded :class:`robustx.tasks.split.Split` objects) replaces
+    ``splits`` (already loaded :class:`robustx.tasks.loaders.Split` objects) replaces
     ``task``/``data``/``langs``/``split`` when given.
     """
     from . import checkpoint as ckpt
