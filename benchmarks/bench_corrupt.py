@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from robustx.tasks.loaders import SAMPLE_DIR
+from robustx.tasks.sources import SAMPLE_DIR
 
 
 def sentences(n: int) -> list[dict]:
@@ -161,7 +161,7 @@ def main() -> None:
     ap.add_argument("--skip-nlpaug", action="store_true")
     a = ap.parse_args()
     REPEATS = a.repeats
-    from robustx.profiles import load_profile
+    from robustx.noise.profiles import load_profile
 
     profile = load_profile("typo").at(3)
     # the rate at which a word gets at least one typo (optional steps serve only some languages)

@@ -175,7 +175,7 @@ def main() -> None:
 
     from robustx.eval.engine import EngineConfig, resolve_device, resolve_precision
     from robustx.tasks import get_task
-    from robustx.tasks.loaders import Split
+    from robustx.tasks.split import Split
 
     device = resolve_device(args.device)
     prec, dtype = resolve_precision(args.precision, device)

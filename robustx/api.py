@@ -18,7 +18,7 @@ from .core import defaults
 from .errors import UsageError
 from .eval.report import COLUMNS as REPORT_COLUMNS
 from .eval.report import row_cells as report_row_cells
-from .profiles import Profile, load_profile
+from .noise.profiles import Profile, load_profile
 
 __all__ = ["REPORT_COLUMNS", "Comparison", "compare", "corrupt", "defaults", "evaluate", "gate",
            "is_main_process", "list_profiles", "list_tasks", "report_row_cells"]
@@ -35,7 +35,7 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
     with a task and no input, google/xtreme is read from the hub.
     """
     from .noise.pipeline import run_corruption
-    from .tasks.loaders import load_splits
+    from .tasks.sources import load_splits
 
     if sample and input is not None:
         raise UsageError("--sample and --input exclude each other")
@@ -99,8 +99,8 @@ def _check_out_file(path: Path, force: bool) -> None:
 
 def list_profiles() -> list[dict[str, Any]]:
     """Shipped profiles with their default-severity signatures."""
-    from .profiles import shipped_profiles
-    from .signature import signature
+    from .noise.profiles import shipped_profiles
+    from .noise.signature import signature
 
     out = []
     for name in shipped_profiles():

@@ -12,10 +12,6 @@ DISPATCH_ALLOWED = (
     "eval/metrics/",
     "eval/heads/",
     "tasks/families.py",
-    "noise/",  # noise/: see the io refactor
-    # its ``kind`` is a JSON value type ("null", "list"...), not a metric; the io refactor is
-    # splitting this file, after which the rule can look at its parts
-    "tasks/loaders.py",
 )
 DISPATCH_NAMES = ("family", "kind", "metric")
 

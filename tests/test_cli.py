@@ -35,7 +35,7 @@ def test_corrupt_builtin_sample_end_to_end(tmp_path, capsys):
     for lang, s in m["intensity"].items():
         assert 0 <= s["share_words_changed"] <= 1 and 0 <= s["cer"] <= 1 and "chrf" in s, lang
     # drop-in: same columns, same labels/tags, valid answers
-    from robustx.tasks.loaders import SAMPLE_DIR
+    from robustx.tasks.sources import SAMPLE_DIR
     for rel in written:
         clean = [json.loads(x) for x in (SAMPLE_DIR / rel).read_text().splitlines()]
         noisy = [json.loads(x) for x in (out / rel).read_text().splitlines()]
@@ -302,7 +302,7 @@ def test_offline_hub_error_is_one_line(monkeypatch, tmp_path, capsys):
 def test_output_is_a_drop_in_copy_in_the_input_format(tmp_path, capsys, fmt):
     import datasets
 
-    from robustx.tasks.loaders import load_splits
+    from robustx.tasks.sources import load_splits
 
     rows = [{"tokens": ["Angela", "Merkel", "besuchte", "Paris", "."], "ner_tags": [1, 2, 0, 5, 0]},
             {"tokens": ["Der", "Rhein", "fließt", "durch", "Köln", "."], "ner_tags": [0, 5, 0, 0, 5, 0]}]
@@ -409,7 +409,7 @@ def test_squad_json_output_keeps_the_squad_schema(tmp_path, capsys):
     # byte-identical with worker processes; the output reads back as the same questions
     assert run(capsys, *args, "--out", str(tmp_path / "o2"), "--num-proc", "2")[0] == 0
     assert (tmp_path / "o2" / "xquad.fr.json").read_bytes() == text.encode("utf-8")
-    from robustx.tasks.loaders import load_splits
+    from robustx.tasks.sources import load_splits
 
     (again,) = load_splits(None, data=tmp_path / "o" / "xquad.fr.json")
     assert again.dataset["id"] == ["p1", "p2", "l1", "m1", "m2"]

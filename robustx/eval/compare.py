@@ -55,7 +55,7 @@ class Condition:
 
 def load_profiles(profiles: Sequence[str], severities: Sequence[int] | None) -> list[Condition]:
     """Resolve every profile at every severity up front, so a bad name fails before any work."""
-    from ..profiles import load_profile
+    from ..noise.profiles import load_profile
 
     conds: list[Condition] = []
     names: dict[str, str] = {}
@@ -77,8 +77,8 @@ def _noisy_split(cond: Condition, clean: list, task: str, langs, seed: int, out:
                  progress: bool) -> list:
     """Build (or reuse) the noisy copy of ``clean`` for ``cond`` and load it back."""
     from ..noise.pipeline import data_fingerprint, run_corruption
-    from ..signature import signature
-    from ..tasks.loaders import load_splits
+    from ..noise.signature import signature
+    from ..tasks.sources import load_splits
 
     cond.path = out / "noisy" / cond.key
     expected = signature(cond.resolved, seed, data_fingerprint(clean))
@@ -116,7 +116,7 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
     this run could satisfy fails fast; apply it to the result with
     :func:`robustx.eval.gate.run_checks` or :func:`robustx.eval.gate.gate`.
     """
-    from ..tasks.loaders import load_splits
+    from ..tasks.sources import load_splits
     from .checkpoint import resolve, reuse_last
     from .run import evaluate
 

@@ -76,7 +76,7 @@ def evaluate(
 
     ckpt.check_local(checkpoint)  # a mistyped path fails now, not after the data is read
     if splits is None:
-        from ..tasks.loaders import load_splits
+        from ..tasks.sources import load_splits
 
         splits = load_splits(task, langs, data, split)
     if not splits:

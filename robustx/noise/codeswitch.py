@@ -21,8 +21,8 @@ from typing import Any
 from ..errors import ResourceError, UsageError
 from . import lexicons
 from .base import op
+from .units import NO_WORD_SPACES
 
-SPACELESS = frozenset({"zh", "ja", "th", "my", "km", "lo", "bo"})
 MULTIWORD = ("skip", "join")
 DEFAULTS: dict[str, Any] = {
     "target": "en",
@@ -67,7 +67,7 @@ def span(lang: str, params: Mapping[str, Any]) -> Callable[[str], bool] | None:
     None where there is no lexicon: ``check`` has already failed the run, or switched an optional
     step off for this language (a mixed profile on Thai), and a switched-off step needs no groups.
     """
-    if lang not in SPACELESS:
+    if lang not in NO_WORD_SPACES:
         return None
     try:
         lex = _lexicon(lang, _params(params))
@@ -102,7 +102,7 @@ def candidates(
         parts = t.split()
         if len(parts) == 1:
             out.append(t)
-        elif multiword == "join" and target in SPACELESS:
+        elif multiword == "join" and target in NO_WORD_SPACES:
             out.append("".join(parts))
     return list(dict.fromkeys(out))
 
@@ -124,7 +124,7 @@ def codeswitch(
     Several translations: one is drawn with ``rng``. Case of the source is kept (Haus -> House).
     In spaceless languages words shorter than ``min_chars`` characters are left alone (None).
     """
-    if lang in SPACELESS and sum(unicodedata.category(c)[0] != "M" for c in word) < min_chars:
+    if lang in NO_WORD_SPACES and sum(unicodedata.category(c)[0] != "M" for c in word) < min_chars:
         return None
     p = {"target": target, "lexicon": lexicon, "format": format, "multiword": multiword}
     cands = candidates(word, lang, _lexicon(lang, p), target, multiword)

@@ -3,6 +3,10 @@
 Everything here is a pure function of (example, plan). The random stream for one field of one
 example is derived from (seed, stable example id, field, op index) with a keyed hash, so the
 output does not depend on order, batching or the number of worker processes.
+
+Length: about 530 lines in one module on purpose: the per-word hot path (joint draws, grouping of
+spaceless units, offset maps, the three example structures) is one algorithm whose parts call
+each other per word; the Plan resolves the structure functions defined here.
 """
 
 from __future__ import annotations
@@ -18,10 +22,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from ..profiles import Profile
-from ..tasks import FAMILIES, QA, RETRIEVAL, TAGGING
-from ..tasks.loaders import PARA_ANSWERS, PARA_KEY
+from rapidfuzz.distance.Levenshtein import distance as levenshtein
+
+from ..registry import Registry
+from ..tasks.families import FAMILIES, SPANS, TEXT, TOKENS
+from ..tasks.split import PARA_ANSWERS, PARA_KEY
 from .base import OPS, Op, load_all_ops
+from .profiles import Profile
 from .rng import Rng, key64
 from .units import (
     SPACELESS_LANGS,
@@ -30,7 +37,6 @@ from .units import (
     count_words,
     is_spaceless_unit,
     pieces,
-    shared_ends,
     split_core,
 )
 
@@ -54,6 +60,17 @@ class Plan:
     def roles(self) -> tuple[str, ...]:
         roles = FAMILIES.get(self.family).sides[self.profile.sides]
         return tuple(r for r in roles if r in self.fields)
+
+    @functools.cached_property
+    def sides(self) -> tuple[tuple[str, str, str | None], ...]:
+        """(role, column, fixed language or None) of each side the noise rewrites."""
+        fam = FAMILIES.get(self.family)
+        return tuple((r, self.fields[r], fam.role(r).lang) for r in self.roles)
+
+    @functools.cached_property
+    def corrupt(self) -> Structure:
+        """The function that corrupts one example of this family (see :data:`STRUCTURES`)."""
+        return STRUCTURES.get(FAMILIES.get(self.family).structure)
 
     def __reduce__(self) -> tuple:  # the resolved-step cache stays behind
         return (Plan, (self.profile, self.seed, self.family, self.fields, self.lang,
@@ -148,34 +165,6 @@ def example_key(row: dict[str, Any], id_column: str | None) -> str:
 def stream(seed: int, key: str, fld: str, op_index: int) -> Rng:
     """The random stream of one (example, field, op); -1 is the stream that picks the words."""
     return Rng(key64(seed, key, fld), op_index)
-
-
-def levenshtein(a: str, b: str) -> int:
-    if a == b:
-        return 0
-    # A typo: past the shared prefix, the rest matches once one character is skipped on one
-    # side or both, or once two are swapped (compared at C speed).
-    p, m = 0, min(len(a), len(b))
-    while p < m and a[p] == b[p]:
-        p += 1
-    if a[p + (len(a) >= len(b)):] == b[p + (len(b) >= len(a)):]:
-        return 1
-    if len(a) == len(b) and a[p + 2:] == b[p + 2:] and a[p:p + 2] == b[p:p + 2][::-1]:
-        return 2
-    # Otherwise the dynamic programme over what lies between the shared ends.
-    _, j = shared_ends(a[p:], b[p:])
-    a, b = a[p:len(a) - j], b[p:len(b) - j]
-    if len(a) < len(b):
-        a, b = b, a
-    if len(b) <= 1:
-        return len(a) - (b in a) if b else len(a)
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 @lru_cache(maxsize=256)
@@ -449,59 +438,77 @@ def corrupt_example(row: dict[str, Any], plan: Plan) -> tuple[dict[str, Any], st
 
     An example that cannot be kept valid (a QA answer that does not match its context, a tag
     list whose length differs from the tokens) is returned unchanged with ``valid=False`` so the
-    caller counts and reports it.
+    caller counts and reports it. What has to stay intact is the family's ``structure``: the
+    function of :data:`STRUCTURES` that the plan resolved once.
     """
     lang = str(row.get(plan.lang_column) or plan.lang) if plan.lang_column else plan.lang
     key = example_key(row, plan.id_column)
-    out = dict(row)
     total = Stats(unavailable=[0] * len(plan.profile.steps))
+    return plan.corrupt(row, dict(row), lang, key, total, plan)
+
+
+Structure = Callable[[dict, dict, str, str, Stats, Plan], tuple[dict[str, Any], str, Stats, bool]]
+STRUCTURES: Registry[Structure] = Registry("example structure")
+
+
+@STRUCTURES.register(TOKENS)
+def _tokens(row: dict, out: dict, lang: str, key: str, total: Stats,
+            plan: Plan) -> tuple[dict[str, Any], str, Stats, bool]:
+    """Tagging: tokens are rewritten one for one, so every tag stays on its token."""
     f = plan.fields
-    if plan.family == TAGGING:
-        tokens, tags = row[f["tokens"]], row.get(f["tags"])
-        if not isinstance(tokens, list) or (tags is not None and len(tags) != len(tokens)):
-            return out, lang, total, False
-        tokens = [str(t) for t in tokens]
-        out[f["tokens"]] = _corrupt_units(tokens, lang, plan, key, "tokens", None, total)
-        total.words, total.chars = count_words(tokens), sum(map(len, tokens))
-        return out, lang, total, True
-    if plan.family == QA:
-        ctx, answers = row[f["context"]], row[f["answers"]]
-        # A question of a SQuAD-style document shares its paragraph's context with the other
-        # questions of the paragraph: the context is then corrupted from the paragraph alone
-        # (its key, every answer of the paragraph as cuts and as validity test), so that each of
-        # its questions gets the same noisy context, or all are kept unchanged together.
-        spans, ctx_key = row.get(PARA_ANSWERS), row.get(PARA_KEY)
-        if spans is None or ctx_key is None:
-            spans, ctx_key = answers, key
-        if not isinstance(ctx, str) or not isinstance(answers, dict) or \
-                not _answers_valid(ctx, answers) or (spans is not answers and not (
-                    isinstance(spans, dict) and _answers_valid(ctx, spans))):
-            return out, lang, total, False
-        cuts = sorted({c for s, t in zip(spans["answer_start"], spans["text"])
-                       for c in (s, s + len(t))})
-        new_ctx, remap, _ = corrupt_text(ctx, lang, plan, ctx_key, "context", cuts, total)
+    tokens, tags = row[f["tokens"]], row.get(f["tags"])
+    if not isinstance(tokens, list) or (tags is not None and len(tags) != len(tokens)):
+        return out, lang, total, False
+    tokens = [str(t) for t in tokens]
+    out[f["tokens"]] = _corrupt_units(tokens, lang, plan, key, "tokens", None, total)
+    total.words, total.chars = count_words(tokens), sum(map(len, tokens))
+    return out, lang, total, True
 
-        def moved(a: dict) -> dict:  # answers relocated into the noisy context
-            return dict(a, answer_start=[remap(s) for s in a["answer_start"]],
-                        text=[new_ctx[remap(s):remap(s + len(t))]
-                              for s, t in zip(a["answer_start"], a["text"])])
 
-        new_answers = moved(answers)
-        if not _answers_valid(new_ctx, new_answers) or (
-                spans is not answers and not _answers_valid(new_ctx, moved(spans))):
-            return dict(row), lang, Stats(unavailable=[0] * len(plan.profile.steps)), False
-        q, _, _ = corrupt_text(str(row[f["question"]]), lang, plan, key, "question", (), total)
-        out.update({f["context"]: new_ctx, f["question"]: q, f["answers"]: new_answers})
-        return out, lang, total, True
-    for role in plan.roles:  # pair and retrieval: free-text sides
-        col = f[role]
+@STRUCTURES.register(SPANS)
+def _spans(row: dict, out: dict, lang: str, key: str, total: Stats,
+           plan: Plan) -> tuple[dict[str, Any], str, Stats, bool]:
+    """Extractive QA: no unit straddles an answer edge, and answers move with the context."""
+    f = plan.fields
+    ctx, answers = row[f["context"]], row[f["answers"]]
+    # A question of a SQuAD-style document shares its paragraph's context with the other
+    # questions of the paragraph: the context is then corrupted from the paragraph alone
+    # (its key, every answer of the paragraph as cuts and as validity test), so that each of
+    # its questions gets the same noisy context, or all are kept unchanged together.
+    spans, ctx_key = row.get(PARA_ANSWERS), row.get(PARA_KEY)
+    if spans is None or ctx_key is None:
+        spans, ctx_key = answers, key
+    if not isinstance(ctx, str) or not isinstance(answers, dict) or \
+            not _answers_valid(ctx, answers) or (spans is not answers and not (
+                isinstance(spans, dict) and _answers_valid(ctx, spans))):
+        return out, lang, total, False
+    cuts = sorted({c for s, t in zip(spans["answer_start"], spans["text"])
+                   for c in (s, s + len(t))})
+    new_ctx, remap, _ = corrupt_text(ctx, lang, plan, ctx_key, "context", cuts, total)
+
+    def moved(a: dict) -> dict:  # answers relocated into the noisy context
+        return dict(a, answer_start=[remap(s) for s in a["answer_start"]],
+                    text=[new_ctx[remap(s):remap(s + len(t))]
+                          for s, t in zip(a["answer_start"], a["text"])])
+
+    new_answers = moved(answers)
+    if not _answers_valid(new_ctx, new_answers) or (
+            spans is not answers and not _answers_valid(new_ctx, moved(spans))):
+        return dict(row), lang, Stats(unavailable=[0] * len(plan.profile.steps)), False
+    q, _, _ = corrupt_text(str(row[f["question"]]), lang, plan, key, "question", (), total)
+    out.update({f["context"]: new_ctx, f["question"]: q, f["answers"]: new_answers})
+    return out, lang, total, True
+
+
+@STRUCTURES.register(TEXT)
+def _text(row: dict, out: dict, lang: str, key: str, total: Stats,
+          plan: Plan) -> tuple[dict[str, Any], str, Stats, bool]:
+    """Pair classification and retrieval: free-text sides, each in its own language."""
+    for role, col, side_lang in plan.sides:
         value = row.get(col)
         if value is None:
             continue
-        side_lang = lang
-        if plan.family == RETRIEVAL and role == "target":
-            side_lang = "en"
-        out[col], _, _ = corrupt_text(str(value), side_lang, plan, key, role, (), total)
+        out[col], _, _ = corrupt_text(str(value), side_lang or lang, plan, key, role, (), total)
     return out, lang, total, True
 
 

@@ -8,34 +8,32 @@ folder that is renamed into place only when everything succeeded.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import itertools
-import json
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..core.progress import bar
-from ..errors import InputError, InternalError, UsageError
-from ..profiles import Profile
-from ..signature import signature
-from ..tasks import FAMILIES
-from ..tasks.loaders import HIDDEN_PREFIX, LANG_COLUMNS, PARA_KEY, Split
+from ..errors import InputError, UsageError
+from ..tasks.discovery import LANG_COLUMNS
+from ..tasks.fingerprint import data_fingerprint
+from ..tasks.io import open_writer
+from ..tasks.split import Split
+from . import manifest as mf
 from .engine import Plan, check_languages, corrupt_example
-from .units import shared_ends
+from .intensity import LangStats, stats_row
+from .profiles import Profile
+from .signature import signature
+
+# data_fingerprint lives in robustx.tasks.fingerprint; the name stays here for
+# robustx.eval.compare, which imports it from this module.
+__all__ = ["corrupt_batch", "data_fingerprint", "make_plan", "run_corruption"]
 
 BATCH = 512
-CHRF_ORDER, CHRF_BETA = 6, 2  # sacrebleu's chrF defaults (no word n-grams, whitespace dropped)
-STAT = "__rx_stats"
+STAT = "__rx_stats"  # the measurement of each example (see intensity.stats_row), never written
 STAT_LANG = "__rx_lang"
-MANIFEST_SCHEMA = "robustx.manifest/1"
 
 
 def make_plan(split: Split, profile: Profile, seed: int,
@@ -46,23 +44,11 @@ def make_plan(split: Split, profile: Profile, seed: int,
                 split.fields.get("id"), disabled)
 
 
-CHRF_ALL = 2000  # chrF is measured on the first 2,000 rows of each file
-CHRF_STRIDE = 8  # and on every 8th row after them (words changed and CER cover every row)
-_NO_CHRF = [0] * (3 * CHRF_ORDER)
-
-
-def measures_chrf(index: int) -> bool:
-    """Whether row ``index`` of a file enters chrF: exact n-gram matching costs more than the
-    noise itself, and a corpus chrF over thousands of sentences does not need every one."""
-    return index < CHRF_ALL or index % CHRF_STRIDE == 0
-
-
 def corrupt_batch(batch: dict[str, list], indices: Sequence[int], plan: Plan) -> dict[str, list]:
     """``datasets.map`` batch function: noisy columns plus two stats columns (dropped on write).
 
-    The stats row of an example is [valid, words, changed, edits, chars, rejected,
-    unavailable per op..., chrF measured (0/1), chrF statistics...]; measuring here keeps it in
-    the worker processes. ``indices`` are the rows' positions in the file.
+    Measuring here (:func:`.intensity.stats_row`) keeps the work in the worker processes.
+    ``indices`` are the rows' positions in the file.
     """
     cols = list(batch)
     out: dict[str, list] = {c: [] for c in cols}
@@ -73,333 +59,10 @@ def corrupt_batch(batch: dict[str, list], indices: Sequence[int], plan: Plan) ->
         for c in cols:
             out[c].append(new[c])
         langs.append(lang)
-        chrf = measures_chrf(index)
-        nums.append([int(valid), st.words, st.changed, st.edits, st.chars, st.rejected,
-                     *st.unavailable, int(chrf),
-                     *(chrf_stats(_side_text(new, plan), _side_text(row, plan)) if chrf
-                       else _NO_CHRF)])
+        nums.append(stats_row(index, valid, st, new, row, plan))
     out[STAT_LANG] = langs
     out[STAT] = nums
     return out
-
-
-def _rows(batch: dict[str, list]) -> Iterator[dict[str, Any]]:
-    cols = list(batch)
-    for values in zip(*batch.values(), strict=True):
-        yield dict(zip(cols, values, strict=True))
-
-
-_JSON = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(..., ensure_ascii=False)
-
-
-class Writer:
-    """Writes rows in the input's format (JSONL, JSON array, Parquet, CSV/TSV), or back into the
-    nesting of a SQuAD-style JSON document when ``layout`` is given. Hidden columns are dropped."""
-
-    def __init__(self, path: Path, fmt: str, features: Any, layout: dict | None = None) -> None:
-        self.path, self.fmt, self.features = path, fmt, features
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh = None if fmt == "parquet" else path.open("w", encoding="utf-8", newline="")
-        self.pq = None
-        self.csv = None
-        self.first = True
-        self.squad = SquadWriter(self.fh, layout, path.name) if layout is not None else None
-        if fmt == "json" and self.squad is None:
-            self.fh.write("[")
-
-    def write(self, batch: dict[str, list]) -> None:
-        if self.squad is not None:
-            for row in _rows(batch):
-                self.squad.add(row)
-            return
-        if any(c.startswith(HIDDEN_PREFIX) for c in batch):
-            batch = {c: v for c, v in batch.items() if not c.startswith(HIDDEN_PREFIX)}
-        if self.fmt == "parquet":
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            schema = self.features.arrow_schema
-            hidden = [n for n in schema.names if n.startswith(HIDDEN_PREFIX)]
-            if hidden:
-                schema = schema.remove_metadata()
-                for n in hidden:
-                    schema = schema.remove(schema.get_field_index(n))
-            table = pa.Table.from_pydict(batch, schema=schema)
-            if self.pq is None:
-                self.pq = pq.ParquetWriter(str(self.path), table.schema)
-            self.pq.write_table(table)
-            return
-        if self.fmt == "jsonl":
-            self.fh.write("".join(f"{_JSON(row)}\n" for row in _rows(batch)))
-            return
-        for row in _rows(batch):
-            if self.fmt == "json":
-                self.fh.write(("" if self.first else ",") + "\n" +
-                              json.dumps(row, ensure_ascii=False))
-            else:
-                if self.csv is None:
-                    self.csv = csv.writer(self.fh, delimiter="\t" if self.fmt == "tsv" else ",",
-                                          lineterminator="\n")
-                    self.csv.writerow(list(row))
-                self.csv.writerow([v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-                                   for v in row.values()])
-            self.first = False
-
-    def close(self) -> None:
-        try:
-            if self.squad is not None:
-                self.squad.close()
-            elif self.fmt == "json":
-                self.fh.write("\n]\n")
-        finally:
-            if self.fh:
-                self.fh.close()
-            if self.pq:
-                self.pq.close()
-
-
-class SquadWriter:
-    """Puts the rows of a flattened SQuAD-style document (one per question, in document order)
-    back into its nesting, streaming: one article is held at a time.
-
-    ``layout`` is the document as :func:`robustx.tasks.loaders.squad_rows` left it: every key
-    of every level is written back as it was, in its order; the rows fill in each paragraph's
-    context, each question and each answer's ``answer_start``/``text``. All questions of a
-    paragraph must bring the same context: anything else is an internal error, never a silent
-    choice between two contexts.
-    """
-
-    def __init__(self, fh: Any, layout: dict, name: str) -> None:
-        self.fh, self.layout, self.name = fh, layout, name
-        keys = list(layout)
-        at = keys.index("data")
-        self.tail = keys[at + 1:]  # top-level keys after "data", written by close()
-        self.articles = layout["data"]
-        self.a = self.p = self.q = 0  # the next question to fill: article, paragraph, question
-        self.paras: list[dict] = []  # the current article's paragraphs so far
-        self.rows = self.n_written = 0
-        fh.write("{" + "".join(f"{_JSON(k)}: {_JSON(layout[k])}, " for k in keys[:at]) +
-                 '"data": [')
-        self._advance()
-
-    def _fail(self, what: str) -> InternalError:
-        return InternalError(f"internal error writing {self.name}: {what}; the output was not "
-                             "written (please report this)")
-
-    def _advance(self) -> None:
-        """Move to the next question slot, writing out every article that is complete."""
-        while self.a < len(self.articles):
-            article = self.articles[self.a]
-            paras = article.get("paragraphs") or []
-            while self.p < len(paras):
-                para = paras[self.p]
-                if para.get("context", "") is not None:  # no question, so no row: as it was
-                    self.paras.append(para)
-                elif self.q < len(para["qas"]):
-                    return
-                self.p, self.q = self.p + 1, 0
-            self._write(article if "paragraphs" not in article
-                        else dict(article, paragraphs=self.paras))
-            self.a, self.p, self.q, self.paras = self.a + 1, 0, 0, []
-
-    def _write(self, article: Any) -> None:
-        self.fh.write(("," if self.n_written else "") + "\n" + _JSON(article))
-        self.n_written += 1
-
-    def add(self, row: dict[str, Any]) -> None:
-        if self.a >= len(self.articles):
-            raise self._fail(f"more rows than questions ({self.rows + 1}th row)")
-        para = self.articles[self.a]["paragraphs"][self.p]
-        qa = para["qas"][self.q]
-        where = f"data[{self.a}].paragraphs[{self.p}].qas[{self.q}]"
-        if row["id"] != str(qa["id"]) or PARA_KEY not in row:
-            raise self._fail(f"row {self.rows + 1} (id {row['id']!r}) does not belong at {where} "
-                             f"(id {qa['id']!r})")
-        if self.q == 0:
-            self.paras.append(dict(para, context=row["context"], qas=[]))
-        elif self.paras[-1]["context"] != row["context"]:
-            raise self._fail(f"the questions of data[{self.a}].paragraphs[{self.p}] came out with "
-                             f"different noisy contexts ({self.paras[-1]['qas'][0]['id']!r} and "
-                             f"{qa['id']!r})")
-        answers = row["answers"]
-        new = dict(qa, question=row["question"])
-        if "answers" in qa:
-            if len(answers["text"]) != len(qa["answers"]):
-                raise self._fail(f"{where} has {len(qa['answers'])} answers but its row "
-                                 f"{len(answers['text'])}")
-            new["answers"] = [dict(a, answer_start=s, text=t) for a, s, t in zip(
-                qa["answers"], answers["answer_start"], answers["text"], strict=True)]
-        self.paras[-1]["qas"].append(new)
-        self.rows += 1
-        self.q += 1
-        self._advance()
-
-    def close(self) -> None:
-        if self.a < len(self.articles):
-            raise self._fail(f"rows ended at data[{self.a}].paragraphs[{self.p}].qas[{self.q}] "
-                             f"after {self.rows} rows")
-        self.fh.write(("\n" if self.n_written else "") + "]" + "".join(
-            f", {_JSON(k)}: {_JSON(self.layout[k])}" for k in self.tail) + "}\n")
-
-
-class LangStats:
-    """Per-language running sums of the stats rows of :func:`corrupt_batch`."""
-
-    def __init__(self, n_ops: int) -> None:
-        self.n_ops = n_ops
-        self.sums = [0] * (7 + n_ops + 3 * CHRF_ORDER)
-        self.examples = 0
-
-    def add(self, rows: Sequence[Sequence[int]]) -> None:
-        self.examples += len(rows)
-        for i, total in enumerate(map(sum, zip(*rows, strict=True))):
-            self.sums[i] += total
-
-    @property
-    def invalid(self) -> int:
-        return self.examples - self.sums[0]
-
-    def report(self, op_names: Sequence[str]) -> dict[str, Any]:
-        words, changed, edits, chars, rejected = self.sums[1:6]
-        unavailable = self.sums[6:6 + self.n_ops]
-        return {
-            "examples": self.examples,
-            "invalid_examples": self.invalid,
-            "words": words,
-            "words_changed": changed,
-            "share_words_changed": round(changed / words, 4) if words else 0.0,
-            "char_edits": edits,
-            "cer": round(edits / chars, 4) if chars else 0.0,
-            "rejected_outputs": rejected,
-            "unavailable": {f"{i}:{n}": v for i, (n, v) in enumerate(zip(op_names, unavailable))},
-            "chrf": round(chrf_score(self.sums[7 + self.n_ops:]), 2),
-            "chrf_sentences": self.sums[6 + self.n_ops],
-        }
-
-
-def _diff_spans(hw: list[str], rw: list[str]) -> tuple[list[tuple[int, int]], ...]:
-    """Character spans (in the whitespace-free strings) of the runs of words that differ.
-
-    Same word count: words are paired by position (noise that keeps alignment). Otherwise only
-    the common prefix and suffix words are paired and the middle is one differing run. Within a
-    differing pair, the characters shared at either end count as shared too.
-    """
-    if len(hw) != len(rw):
-        p = 0
-        while p < min(len(hw), len(rw)) and hw[p] == rw[p]:
-            p += 1
-        q = 0
-        while q < min(len(hw), len(rw)) - p and hw[-1 - q] == rw[-1 - q]:
-            q += 1
-        hw = [*hw[:p], "".join(hw[p:len(hw) - q]), *hw[len(hw) - q:]]
-        rw = [*rw[:p], "".join(rw[p:len(rw) - q]), *rw[len(rw) - q:]]
-    hs: list[tuple[int, int]] = []
-    rs: list[tuple[int, int]] = []
-    diff = [k for k, (a, b) in enumerate(zip(hw, rw)) if a != b]
-    if not diff:
-        return hs, rs
-    h_at = [0, *itertools.accumulate(map(len, hw))]  # start offset of each word
-    r_at = [0, *itertools.accumulate(map(len, rw))]
-    for k in diff:  # trim the characters the two words share at either end
-        a, b = hw[k], rw[k]
-        p, q = shared_ends(a, b)
-        hs.append((h_at[k] + p, h_at[k] + len(a) - q))
-        rs.append((r_at[k] + p, r_at[k] + len(b) - q))
-    return hs, rs
-
-
-def _loose_ngrams(text: str, spans: list[tuple[int, int]]) -> tuple[dict[str, int], list[int]]:
-    """The n-grams (all orders) of ``text`` not inside one run of shared words, with their
-    count per order."""
-    grams: dict[str, int] = {}
-    per_order = [0] * (CHRF_ORDER + 1)
-    size = len(text)
-    for n in range(1, CHRF_ORDER + 1):
-        last = -1
-        for s, e in spans:
-            start, stop = max(s - n + 1, 0, last + 1), min(e, size - n + 1)
-            if stop <= start:
-                continue
-            for i in range(start, stop):
-                g = text[i:i + n]
-                grams[g] = grams.get(g, 0) + 1
-            per_order[n] += stop - start
-            last = stop - 1
-    return grams, per_order
-
-
-def chrf_stats(hyp: str, ref: str) -> list[int]:
-    """sacrebleu's chrF segment statistics, [hyp, ref, match] per character order, fast.
-
-    N-grams lying inside a run of words that is identical on both sides occur on both sides and
-    match one to one, so only the n-grams touching a differing run are counted and matched
-    (noise changes a few words of a sentence). Exact: tested against sacrebleu.
-    """
-    hw, rw = hyp.split(), ref.split()
-    h, r = "".join(hw), "".join(rw)
-    hs, rs = _diff_spans(hw, rw) if h != r else ([], [])
-    hc, h_loose = _loose_ngrams(h, hs)
-    rc, _ = _loose_ngrams(r, rs)
-    matched = [0] * (CHRF_ORDER + 1)
-    for g, c in hc.items():
-        other = rc.get(g)
-        if other:
-            matched[len(g)] += min(c, other)
-    out = []
-    for n in range(1, CHRF_ORDER + 1):
-        n_hyp, n_ref = max(len(h) - n + 1, 0), max(len(r) - n + 1, 0)
-        out += [n_hyp if n_ref else 0, n_ref, n_hyp - h_loose[n] + matched[n]]
-    return out
-
-
-def chrf_score(stats: Sequence[int]) -> float:
-    """sacrebleu's chrF (beta 2, effective-order averaging) from summed segment statistics."""
-    factor = CHRF_BETA ** 2
-    avg_prec = avg_rec = 0.0
-    order = 0
-    for i in range(CHRF_ORDER):
-        n_hyp, n_ref, n_match = stats[3 * i:3 * i + 3]
-        if n_hyp > 0 and n_ref > 0:
-            avg_prec += n_match / n_hyp
-            avg_rec += n_match / n_ref
-            order += 1
-    if order:
-        avg_prec, avg_rec = avg_prec / order, avg_rec / order
-    if not avg_prec + avg_rec:
-        return 0.0
-    score = (1 + factor) * avg_prec * avg_rec  # same operation order as sacrebleu
-    score /= factor * avg_prec + avg_rec
-    return 100 * score
-
-
-def _side_text(row: dict[str, Any], plan: Plan) -> str:
-    """The corrupted text of an example, the segment its chrF is measured on."""
-    if FAMILIES.get(plan.family).joined_tokens:
-        return " ".join(map(str, row[plan.fields["tokens"]] or ()))
-    return "\n".join(str(row[plan.fields[r]] or "") for r in plan.roles)
-
-
-def file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def data_fingerprint(splits: Sequence[Split]) -> str:
-    """Hash of what was read: file bytes for local data, Arrow fingerprints for hub data."""
-    h = hashlib.sha256()
-    for s in splits:
-        src = s.source.split(":", 1)[-1] if s.source.startswith("sample:") else s.source
-        if s.source.startswith("sample:"):
-            from ..tasks.loaders import SAMPLE_DIR
-
-            src = str(SAMPLE_DIR / src)
-        p = Path(src)
-        digest = file_hash(p) if p.is_file() else str(getattr(s.dataset, "_fingerprint", ""))
-        h.update(f"{s.relpath}\x1f{s.lang}\x1f{len(s.dataset)}\x1f{digest}\n".encode())
-    return h.hexdigest()[:8]
 
 
 def _batches(split: Split, plan: Plan, num_proc: int) -> Iterator[dict[str, list]]:
@@ -467,7 +130,7 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
             for s in splits:
                 plan = make_plan(s, profile, seed, disabled)
                 advance(description=f"{profile.name} {s.name}")
-                writer = Writer(tmp / out_relpath(s), s.fmt, s.dataset.features, s.layout)
+                writer = open_writer(tmp / out_relpath(s), s.fmt, s.dataset.features, s.layout)
                 invalid = 0
                 for batch in _batches(s, plan, num_proc):
                     stats, langs = batch.pop(STAT), batch.pop(STAT_LANG)
@@ -477,33 +140,16 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
                         by_lang.setdefault(lang, []).append(row)
                     for lang, rows in by_lang.items():
                         ls = per_lang.get(lang) or per_lang.setdefault(lang, LangStats(n_ops))
-                        ls.add(rows)
-                        invalid += len(rows) - sum(r[0] for r in rows)
+                        invalid += ls.add(rows)
                     advance(len(stats))
                 writer.close()
                 files.append({"file": out_relpath(s), "source": s.source,
                               "task": s.task.name if s.task else None, "family": s.family,
                               "lang": s.lang, "examples": len(s.dataset),
                               "invalid_examples": invalid, "format": s.fmt})
-        manifest = {
-            "schema": MANIFEST_SCHEMA,
-            "signature": sig,
-            "profile": _profile_doc(profile),
-            "seed": seed,
-            "data_fingerprint": data_hash,
-            "files": files,
-            "intensity": {lang: per_lang[lang].report(op_names) for lang in sorted(per_lang)},
-            "invalid_examples": sum(f["invalid_examples"] for f in files),
-            "ops_switched_off": {lang: sorted(f"{i}:{op_names[i]}" for i, la in disabled
-                                              if la == lang)
-                                 for lang in sorted({la for _, la in disabled})},
-            "skipped_languages": list(skipped_langs),
-            "invalid_policy": "kept unchanged in the output and counted here",
-            "versions": _versions(),
-            "command": command,
-        }
-        (tmp / "manifest.json").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        manifest = mf.build(sig, profile, seed, data_hash, files, per_lang, disabled,
+                            skipped_langs, command)
+        mf.write(tmp / "manifest.json", manifest)
         if out.exists():
             shutil.rmtree(out)
         os.replace(tmp, out)
@@ -511,24 +157,3 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
-
-
-def _profile_doc(profile: Profile) -> dict[str, Any]:
-    doc = asdict(profile)
-    doc["steps"] = [{"op": s.op, "rate": s.rate, "params": s.kwargs} for s in profile.steps]
-    doc["severity"] = profile.severity
-    doc.pop("severity_scale")
-    doc.pop("default_severity")
-    return doc
-
-
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"robustx": __version__, "python": sys.version.split()[0]}
-    for pkg in ("numpy", "datasets", "pyarrow", "sacrebleu"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            pass
-    return out

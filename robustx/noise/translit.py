@@ -13,6 +13,9 @@ Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada and Malayalam with pe
 Abjads (Arabic, Persian, Urdu, Hebrew) do not write short vowels; we insert "a" by a syllable
 heuristic (CV/CVC), which is what informal writers do too, inconsistently. Where usage varies
 freely (Arabizi ق as 2 or 9, خ as 5 or kh, Russian щ as sch or shch) the given rng picks.
+
+Length: about 700 lines in one module on purpose: one small table and transliterator per script family
+behind one op, most of it data, sharing the run splitting and casing helpers.
 """
 
 from __future__ import annotations
@@ -325,11 +328,11 @@ def _insert_vowels(units: list[list[str]], *, segolate: bool) -> str:
     "e" into a word-final cluster (boker, sefer), as its segolate nouns are spoken.
     """
     out, state = [], "start"
-    for j, (kind, val, *_) in enumerate(units):
+    for j, (letter, val, *_) in enumerate(units):
         nxt = units[j + 1][0] if j + 1 < len(units) else None
-        if kind != "C":
+        if letter != "C":
             out.append(val)
-            state = "V" if kind == "V" else "start"
+            state = "V" if letter == "V" else "start"
             continue
         if nxt == "V":
             out.append(val)

@@ -12,6 +12,9 @@ loaded lazily. zh and ja are typed through input methods, so ``kbd``/``kbd_inser
 (None) for them; latin letters in a non-latin language use the us layout, as typists switch to it.
 Chinese gets the typo its typists actually make instead: ``ime_homophone`` picks the wrong
 candidate of a pinyin input method (在 -> 再).
+
+Length: about 470 lines in one module on purpose: the keyboard, casing, accent and input-method ops
+share the grapheme, layout and keystroke helpers above them.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Any
 
 from ..errors import ResourceError
 from .base import op, package_version
-from .units import clusters, letter_runs
+from .units import LETTER_SPACELESS_LANGS, clusters, letter_runs
 
 ZW_JOINERS = "\u200c\u200d"
 SPACING_MARKS = "\u0e33\u0eb3"  # Thai and Lao AM: letters by category, cluster marks by UAX #29
@@ -212,8 +215,6 @@ def _pick(rng: Any, items: Sequence[Any]) -> Any:
 
 # --------------------------------------------------------------------------- keyboard ops
 
-NO_SPACE_LANGS = {"th", "my", "km", "lo"}
-
 
 def _run_span(lang: str, params: Any):
     """In th/my/km/lo, 2-4 adjacent letters form one unit: about a word's worth of letters.
@@ -222,7 +223,7 @@ def _run_span(lang: str, params: Any):
     would put several times more typos into a Thai sentence than into an English one, and
     swap/delete need two characters to act on.
     """
-    if lang not in NO_SPACE_LANGS:
+    if lang not in LETTER_SPACELESS_LANGS:
         return None
     return _letter_run
 

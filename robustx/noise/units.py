@@ -19,7 +19,16 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from itertools import pairwise
 
-SPACELESS_LANGS = frozenset({"zh", "ja", "th", "my", "km", "lo"})
+# Languages written without spaces between words, defined once here. Ops and the engine use
+# three views of it, which differ on purpose (outputs depend on each):
+NO_WORD_SPACES = frozenset({"zh", "ja", "th", "my", "km", "lo", "bo"})
+# ... whose text is segmented into one unit per character. Tibetan is not: its script is not
+# among the ranges below (it marks syllables with a tsheg), so bo text is split at whitespace.
+SPACELESS_LANGS = NO_WORD_SPACES - {"bo"}
+# ... whose characters are letters of an alphabet or abugida (Thai, Myanmar, Khmer, Lao): a
+# typo acts on a run of them, about a word's worth, where a Han character or kana is a
+# word-sized unit on its own (and zh and ja are typed through input methods).
+LETTER_SPACELESS_LANGS = SPACELESS_LANGS - {"zh", "ja"}
 
 # Scripts whose characters are units on their own in spaceless languages: Thai, Lao, Myanmar,
 # Khmer, kana, CJK ideographs, halfwidth katakana.

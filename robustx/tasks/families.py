@@ -16,6 +16,10 @@ from ..registry import Registry
 
 PAIR, TAGGING, QA, RETRIEVAL = "pair", "tagging", "qa", "retrieval"
 
+# What noise must keep intact in an example (:attr:`Family.structure`): tokens rewritten one for
+# one so that tags stay aligned; answer spans relocated into the noisy context; free-text sides.
+TOKENS, SPANS, TEXT = "tokens", "spans", "text"
+
 
 def _string(v: Any) -> bool:
     return isinstance(v, str)
@@ -46,6 +50,7 @@ class Role:
     check: Callable[[Any], bool] | None = None  # None: not checked
     optional: bool = False  # the column may be absent
     nullable: bool = False  # a null value passes the check
+    lang: str | None = None  # the side's language when it is fixed (retrieval's English side)
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class Family:
     label_role: str | None  # role holding the gold labels or tags
     metric: Callable[[Sequence[str]], str]  # default metric name, from sample gold labels
     joined_tokens: bool = False  # intensity text: tokens joined by spaces (else roles by lines)
+    structure: str = TEXT  # what noise keeps intact: TOKENS, SPANS or TEXT (see above)
 
     def role(self, name: str) -> Role:
         return next(r for r in self.roles if r.name == name)
@@ -95,7 +101,7 @@ for _f in (
               _tags)),
         dict.fromkeys(_ALL_SIDES, ("tokens",)),
         "AutoModelForTokenClassification", "ForTokenClassification", "tags", _tag_metric,
-        joined_tokens=True),
+        joined_tokens=True, structure=TOKENS),
     Family(
         QA,
         (Role("id", ("id",), "an id", optional=True),
@@ -104,12 +110,13 @@ for _f in (
          Role("answers", ("answers",), "{answer_start: [integers], text: [strings]}",
               _answers)),
         dict.fromkeys(_ALL_SIDES, ("context", "question")),
-        "AutoModelForQuestionAnswering", "ForQuestionAnswering", None, lambda _: "squad"),
+        "AutoModelForQuestionAnswering", "ForQuestionAnswering", None, lambda _: "squad",
+        structure=SPANS),
     Family(
         RETRIEVAL,
         (Role("source", ("source_sentence",), "a string", _string),
          Role("target", ("target_sentence",), "a string", _string, optional=True,
-              nullable=True)),
+              nullable=True, lang="en")),
         {"default": ("source",), "all": ("source", "target"), "first": ("source",),
          "second": ("target",)},
         "AutoModel", "", None, lambda _: "tatoeba"),

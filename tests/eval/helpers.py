@@ -11,12 +11,11 @@ LONG_TOKENS = ("Paris Berlin Москва 北京 서울 กรุงเทพ �
 def make_split(family: str, rows: list[dict], task: str | None = None, lang: str = "en"):
     import datasets
 
-    from robustx.tasks import get_task
-    from robustx.tasks.loaders import _make_split
+    from robustx.tasks import get_task, sources
 
     t = get_task(task) if task else None
-    return _make_split(t, datasets.Dataset.from_list(rows), lang, "test", f"{lang}.jsonl",
-                       "jsonl", None)
+    return sources.make_split(t, datasets.Dataset.from_list(rows), lang=lang, source="test",
+                              relpath=f"{lang}.jsonl", fmt="jsonl")
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:

@@ -180,6 +180,6 @@ def test_a_mistyped_checkpoint_path_fails_before_any_data_is_read(tmp_path, caps
     def no_data(*_a, **_k):
         raise AssertionError("data should not be read")
 
-    monkeypatch.setattr("robustx.tasks.loaders.load_splits", no_data)
+    monkeypatch.setattr("robustx.tasks.sources.load_splits", no_data)
     code, _, err = run(capsys, "evaluate", str(tmp_path / "no-such-ckpt"), "--task", "xnli")
     assert code == 2 and "does not exist" in err and err.count("\n") == 1

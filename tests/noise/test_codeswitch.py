@@ -82,7 +82,7 @@ def test_single_characters_of_spaceless_languages_need_min_chars_1():
 
 def test_running_chinese_keeps_words_the_lexicon_lacks():
     from robustx.noise.engine import Plan, corrupt_text
-    from robustx.profiles import parse_profile
+    from robustx.noise.profiles import parse_profile
 
     prof = parse_profile({"name": "c", "version": 1, "ops": [{"op": "codeswitch", "rate": 1.0}]},
                          "t").at(3)

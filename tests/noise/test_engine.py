@@ -5,8 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from robustx.noise.engine import Plan, corrupt_example, corrupt_text, example_key, stream
-from robustx.profiles import Profile, Step
-from robustx.tasks.loaders import PARA_ANSWERS, PARA_KEY
+from robustx.noise.profiles import Profile, Step
+from robustx.tasks.split import PARA_ANSWERS, PARA_KEY
 
 from . import testops  # noqa: F401  (registers the test ops)
 
@@ -278,9 +278,10 @@ def _edit_distance(a: str, b: str) -> int:
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.text(st.sampled_from("abcé中\u0301"), max_size=8),
-       st.text(st.sampled_from("abcé中\u0301"), max_size=8))
-def test_property_levenshtein_shortcuts_agree_with_the_dynamic_programme(a, b):
+@given(st.text(st.sampled_from("abcé中\u0301\U0001f600"), max_size=8),
+       st.text(st.sampled_from("abcé中\u0301\U0001f600"), max_size=8))
+def test_property_levenshtein_agrees_with_the_recursive_definition(a, b):
+    """rapidfuzz's distance, counted in code points as the manifest's CER is."""
     from robustx.noise.engine import levenshtein
 
     assert levenshtein(a, b) == levenshtein(b, a) == _edit_distance(a, b)
@@ -296,8 +297,8 @@ def test_levenshtein_examples():
 
 @settings(max_examples=1000, deadline=None)
 @given(st.text(st.sampled_from("abcé中"), min_size=2, max_size=8), st.data())
-def test_property_levenshtein_one_typo_shortcuts(word, data):
-    """The forms the shortcuts take (a typo, two adjacent characters swapped) agree too."""
+def test_property_levenshtein_on_typos(word, data):
+    """The engine's workload (one character replaced, inserted or dropped, two swapped)."""
     from robustx.noise.engine import levenshtein
 
     i = data.draw(st.integers(0, len(word) - 2))
@@ -305,3 +306,11 @@ def test_property_levenshtein_one_typo_shortcuts(word, data):
     for typo in (word[:i] + c + word[i + 1:], word[:i] + c + word[i:], word[:i] + word[i + 1:],
                  word[:i] + word[i + 1] + word[i] + word[i + 2:]):
         assert levenshtein(word, typo) == levenshtein(typo, word) == _edit_distance(word, typo)
+
+
+def test_every_family_structure_is_one_the_engine_knows():
+    """The engine dispatches on the family record's ``structure``, never on the family's name."""
+    from robustx.noise.engine import STRUCTURES
+    from robustx.tasks import FAMILIES
+
+    assert {FAMILIES.get(n).structure for n in FAMILIES.names()} == set(STRUCTURES.names())

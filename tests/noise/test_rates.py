@@ -11,7 +11,7 @@ import math
 import pytest
 
 from robustx.noise.engine import Plan, check_languages, corrupt_example
-from robustx.profiles import load_profile
+from robustx.noise.profiles import load_profile
 
 WORDS = ("école élève fenêtre château forêt hôpital début matière réponse théâtre "
          "cinéma médecin pièce année numéro système propriété société idée café").split()
@@ -45,10 +45,10 @@ def test_kbd_substitutions_through_the_engine_are_layout_neighbours():
     import json
 
     from robustx.noise.engine import corrupt_units
+    from robustx.noise.profiles import parse_profile
     from robustx.noise.typo import neighbours
     from robustx.noise.units import segment
-    from robustx.profiles import parse_profile
-    from robustx.tasks.loaders import SAMPLE_DIR
+    from robustx.tasks.sources import SAMPLE_DIR
 
     prof = parse_profile({"name": "k", "version": 1, "ops": [{"op": "kbd", "rate": 1.0}]},
                          "t").at(3)

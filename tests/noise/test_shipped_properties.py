@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from robustx.noise.engine import Plan, check_languages, corrupt_example
-from robustx.profiles import load_profile, shipped_profiles
+from robustx.noise.profiles import load_profile, shipped_profiles
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -125,7 +125,7 @@ def test_bad_transformations_are_clear_errors(fake_textattack):
 
 def test_through_a_profile_and_the_engine(fake_textattack):
     from robustx.noise.engine import Plan, check_languages, corrupt_example
-    from robustx.profiles import parse_profile
+    from robustx.noise.profiles import parse_profile
 
     prof = parse_profile({"name": "ta", "version": 1, "ops": [
         {"op": "textattack", "rate": 1.0,

@@ -173,7 +173,7 @@ def test_property_script_soup(word, lang):
 
 def _plan(family, fields, lang, rate=1.0):
     from robustx.noise.engine import Plan
-    from robustx.profiles import Profile, Step
+    from robustx.noise.profiles import Profile, Step
 
     prof = Profile("t", 1, "", (Step("translit", rate, (("scheme", "informal"),)),), ((3, 1.0),), 3)
     return Plan(prof, 1, family, fields, lang, None, fields.get("id"))

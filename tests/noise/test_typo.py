@@ -410,7 +410,7 @@ def test_typo_profile_changes_chinese_at_its_nominal_rate():
     neighbouring-key ops are switched off (Chinese is typed through an input method) and the
     other key ops offer nothing, so the changed share matches the combined rate of the two."""
     from robustx.noise.engine import Plan, check_languages, corrupt_example
-    from robustx.profiles import load_profile
+    from robustx.noise.profiles import load_profile
 
     prof = load_profile("typo").at(5)
     disabled = check_languages(prof, ["zh"])

@@ -160,3 +160,12 @@ def test_property_cluster_regex_follows_the_definition(text):
         else:
             expected.append(ch)
     assert clusters(text) == expected
+
+
+def test_the_three_views_of_languages_without_spaces_nest():
+    """Defined once in units.py: per-character segmentation leaves Tibetan out (its script is not
+    segmented), letter runs for typos leave out zh and ja (a character is a word-sized unit)."""
+    from robustx.noise.units import LETTER_SPACELESS_LANGS, NO_WORD_SPACES, SPACELESS_LANGS
+
+    assert {"bo"} == NO_WORD_SPACES - SPACELESS_LANGS
+    assert {"zh", "ja"} == SPACELESS_LANGS - LETTER_SPACELESS_LANGS

@@ -1,7 +1,7 @@
-from robustx.profiles import parse_profile
-from robustx.signature import signature
+from robustx.noise.profiles import parse_profile
+from robustx.noise.signature import signature
 
-from .noise import testops  # noqa: F401
+from . import testops  # noqa: F401
 
 
 def prof(rate=0.1, params=None, sides="default", version=1):
@@ -18,7 +18,7 @@ def test_format_is_exact():
 
 
 def test_rates_never_collide():
-    from robustx.signature import fmt_rate
+    from robustx.noise.signature import fmt_rate
 
     assert [fmt_rate(r) for r in (0.1, 0.015, 0.01, 1.0, 0.0625)] == \
         ["0.10", "0.015", "0.01", "1.00", "0.0625"]
@@ -50,7 +50,7 @@ def test_third_party_data_versions_enter_the_signature(monkeypatch):
     """translit and ime_homophone read anyascii's tables: a new anyascii can change the output."""
     import importlib.metadata
 
-    from robustx.profiles import load_profile
+    from robustx.noise.profiles import load_profile
 
     prof = load_profile("translit").at(None)
     before = signature(prof, 1, "d1", "0.1.0")

@@ -1,9 +1,9 @@
 import pytest
 
 from robustx.errors import ProfileError
-from robustx.profiles import load_profile, parse_profile, shipped_profiles
+from robustx.noise.profiles import load_profile, parse_profile, shipped_profiles
 
-from .noise import testops  # noqa: F401
+from . import testops  # noqa: F401
 
 
 def doc(**kw):
@@ -86,3 +86,15 @@ def test_unreadable_profile_file(tmp_path):
     f.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(ProfileError, match=r"bin\.yaml: cannot read the profile"):
         load_profile(str(f))
+
+
+def test_importing_profiles_and_signature_stays_light():
+    """They sit inside noise/ now and import the op registry at the top: still no heavy library."""
+    import subprocess
+    import sys
+
+    code = ("import sys, robustx.noise.profiles, robustx.noise.signature; "
+            "print([m for m in ('numpy', 'datasets', 'pyarrow', 'torch', 'transformers') "
+            "if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

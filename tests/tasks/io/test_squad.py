@@ -1,20 +1,23 @@
-"""SQuAD-style JSON documents go back into their own nesting: the writer on its own, hidden
-columns in every format, and a property test of the whole round trip on generated documents."""
+"""SQuAD-style JSON: flattening into rows with a layout, malformed documents, the writer putting
+rows back into their own nesting, and a property test of the whole round trip on generated
+documents."""
 
 from __future__ import annotations
 
 import io
 import itertools
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from robustx import api
-from robustx.errors import InternalError
-from robustx.noise.pipeline import SquadWriter, Writer
-from robustx.tasks.loaders import HIDDEN_PREFIX, load_splits, squad_rows
+from robustx.errors import InputError, InternalError
+from robustx.tasks.io.squad import SquadWriter, squad_rows
+from robustx.tasks.sources import load_splits
+from robustx.tasks.split import HIDDEN_PREFIX, PARA_ANSWERS, PARA_KEY
 
 DOC = {"version": "1", "data": [
     {"title": "A", "paragraphs": [
@@ -34,6 +37,73 @@ def write_squad(doc: dict, rows: list[dict]) -> str:
         w.add(r)
     w.close()
     return fh.getvalue()
+
+
+def test_squad_json(tmp_path):
+    doc = {"data": [{"paragraphs": [{"context": "Paris est en France.", "qas": [
+        {"id": "a1", "question": "Où ?", "answers": [{"answer_start": 12, "text": "France"}]}]}]}]}
+    p = tmp_path / "xquad.fr.json"
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    (split,) = load_splits(None, data=p)
+    assert split.family == "qa" and split.dataset[0]["answers"]["text"] == ["France"]
+    assert split.fmt == "json" and split.layout is not None
+    assert split.fields == {"id": "id", "context": "context", "question": "question",
+                            "answers": "answers"}  # the hidden columns play no role
+
+
+def test_squad_rows_share_a_paragraph_key_and_keep_a_layout():
+    qa = {"id": 7, "question": "Q?", "extra": [1], "answers": [
+        {"answer_start": 0, "text": "Ab", "answer_id": 3}]}
+    doc = {"data": [{"paragraphs": [
+        {"context": "Ab cd", "qas": [qa, {"id": "x", "question": "R?",
+                                          "answers": [{"answer_start": 3, "text": "cd"}]}]},
+        {"context": "Ab cd", "qas": [dict(qa, id="other")]},
+        {"context": "no questions", "qas": []}], "title": "T"}], "version": "2"}
+    rows, layout = squad_rows(doc, "f.json")
+    assert [r["id"] for r in rows] == ["7", "x", "other"]
+    assert list(rows[0]) == ["id", "context", "question", "answers", PARA_KEY, PARA_ANSWERS]
+    assert rows[0][PARA_KEY] == rows[1][PARA_KEY] != rows[2][PARA_KEY]  # same text, other ids
+    assert rows[0][PARA_ANSWERS] == rows[1][PARA_ANSWERS] == {"answer_start": [0, 3],
+                                                              "text": ["Ab", "cd"]}
+    assert rows[2][PARA_ANSWERS] == rows[2]["answers"] == {"answer_start": [0], "text": ["Ab"]}
+    # the layout: what the rows carry is None, everything else (key order too) as it was
+    assert list(layout) == ["data", "version"] and layout["version"] == "2"
+    paras = layout["data"][0]["paragraphs"]
+    assert list(layout["data"][0]) == ["paragraphs", "title"]
+    assert paras[0]["context"] is None and paras[2] == doc["data"][0]["paragraphs"][2]
+    assert paras[0]["qas"][0] == {"id": 7, "question": None, "extra": [1], "answers": [
+        {"answer_start": None, "text": None, "answer_id": 3}]}
+    assert doc["data"][0]["paragraphs"][0]["context"] == "Ab cd"  # the input is not touched
+    # a paragraph's key does not depend on where it is in the document
+    moved = {"data": [{"paragraphs": [{"context": "zz", "qas": [dict(qa, id="z")]},
+                                      doc["data"][0]["paragraphs"][1]]}]}
+    assert squad_rows(moved, "g.json")[0][1][PARA_KEY] == rows[2][PARA_KEY]
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda d: d["data"].append(3), "data[1]: must be an object, got number"),
+    (lambda d: d["data"][0].update(paragraphs={}), "data[0].paragraphs: must be a list"),
+    (lambda d: d["data"][0]["paragraphs"][0].pop("context"),
+     "data[0].paragraphs[0]: missing 'context'"),
+    (lambda d: d["data"][0]["paragraphs"][0]["qas"][0].pop("id"),
+     "data[0].paragraphs[0].qas[0]: missing 'id'"),
+    (lambda d: d["data"][0]["paragraphs"][0]["qas"][0].update(id=True),
+     "qas[0].id: must be a string or an integer, got boolean"),
+    (lambda d: d["data"][0]["paragraphs"][0]["qas"][0].update(question=["q"]),
+     "qas[0].question: must be a string, got list"),
+    (lambda d: d["data"][0]["paragraphs"][0]["qas"][0]["answers"][0].update(answer_start="0"),
+     "qas[0].answers[0].answer_start: must be an integer, got string"),
+    (lambda d: d["data"][0]["paragraphs"][0]["qas"][0]["answers"].append("a"),
+     "qas[0].answers[1]: must be an object, got string"),
+])
+def test_malformed_squad_names_the_place(tmp_path, mutate, message):
+    doc = {"data": [{"paragraphs": [{"context": "a b", "qas": [
+        {"id": "1", "question": "q", "answers": [{"answer_start": 0, "text": "a"}]}]}]}]}
+    mutate(doc)
+    p = tmp_path / "xquad.de.json"
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(message)):
+        load_splits(None, data=p)
 
 
 def test_rows_go_back_into_the_nesting_with_every_key_in_order():
@@ -76,32 +146,13 @@ def test_rows_that_do_not_fit_the_document_are_internal_errors(change, message):
     assert InternalError.exit_code == 3
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "json", "parquet", "csv", "tsv"])
-def test_hidden_columns_never_reach_a_flat_output(tmp_path, fmt):
-    import datasets
-    import pyarrow.parquet as pq
-
-    rows, _ = squad_rows(DOC, "doc.json")
-    ds = datasets.Dataset.from_list(rows)
-    assert any(c.startswith(HIDDEN_PREFIX) for c in ds.column_names)
-    path = tmp_path / f"out.{fmt}"
-    w = Writer(path, fmt, ds.features)
-    w.write(ds[:])
-    w.close()
-    if fmt == "parquet":
-        assert pq.read_table(path).column_names == ["id", "context", "question", "answers"]
-    else:
-        text = path.read_text(encoding="utf-8")
-        assert HIDDEN_PREFIX not in text and "ab cd" in text
-
-
-# ---- property: generated documents survive the round trip -------------------------------------
-
 TEXT = st.text(st.sampled_from("abcdé ,.-'") |
                st.characters(min_codepoint=0x0400, max_codepoint=0x04FF) |
                st.characters(min_codepoint=0x0900, max_codepoint=0x097F) |
                st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF) |
                st.characters(exclude_categories=("Cs",)), max_size=50)
+
+
 EXTRA = st.dictionaries(st.sampled_from(["x_meta", "x_note", "x_n"]),
                         st.none() | st.booleans() | st.integers() | TEXT |
                         st.lists(st.integers(), max_size=2), max_size=2)

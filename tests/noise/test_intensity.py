@@ -1,10 +1,10 @@
-"""The pipeline's fast chrF must equal sacrebleu's exactly, statistic for statistic."""
+"""The fast chrF of the intensity measurement must equal sacrebleu's exactly, statistic for statistic."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sacrebleu.metrics import CHRF
 
-from robustx.noise.pipeline import chrf_score, chrf_stats
+from robustx.noise.intensity import chrf_score, chrf_stats
 
 
 def _sacrebleu_stats(hyp: str, ref: str) -> list[int]:
@@ -70,7 +70,7 @@ def test_manifest_chrf_is_sacrebleu_corpus_chrf_of_the_written_files(tmp_path):
     import json
 
     from robustx import api
-    from robustx.tasks.loaders import SAMPLE_DIR
+    from robustx.tasks.sources import SAMPLE_DIR
 
     manifest = api.corrupt("typo", tmp_path / "o", task="xnli", sample=True, severity=5)
     for lang, stats in manifest["intensity"].items():
@@ -85,7 +85,42 @@ def test_manifest_chrf_is_sacrebleu_corpus_chrf_of_the_written_files(tmp_path):
 
 
 def test_chrf_rows_are_the_first_ones_then_every_eighth():
-    from robustx.noise.pipeline import CHRF_ALL, CHRF_STRIDE, measures_chrf
+    from robustx.noise.engine import Stats
+    from robustx.noise.intensity import CHRF_ALL, CHRF_STRIDE, LangStats, stats_row
+    from robustx.noise.pipeline import make_plan
+    from robustx.noise.profiles import load_profile
+    from robustx.tasks.sources import load_splits
 
-    picked = [i for i in range(CHRF_ALL + 4 * CHRF_STRIDE) if measures_chrf(i)]
+    (split,) = load_splits("xnli", ["de"], sample=True)
+    plan = make_plan(split, load_profile("typo").at(3), 1)
+    row = split.dataset[0]
+    picked = []
+    for i in range(CHRF_ALL + 4 * CHRF_STRIDE):
+        totals = LangStats(len(plan.profile.steps))
+        totals.add([stats_row(i, True, Stats(unavailable=[0] * totals.n_ops), row, row, plan)])
+        if totals.chrf_sentences:
+            picked.append(i)
     assert picked == [*range(CHRF_ALL), *range(CHRF_ALL, CHRF_ALL + 4 * CHRF_STRIDE, CHRF_STRIDE)]
+
+
+def test_lang_stats_sum_measurements_by_name():
+    from robustx.noise.engine import Stats
+    from robustx.noise.intensity import LangStats, stats_row
+    from robustx.noise.pipeline import make_plan
+    from robustx.noise.profiles import load_profile
+    from robustx.tasks.sources import load_splits
+
+    (split,) = load_splits("xnli", ["de"], sample=True)
+    plan = make_plan(split, load_profile("typo").at(3), 1)
+    row = split.dataset[0]
+    n_ops = len(plan.profile.steps)
+    st = Stats(words=10, changed=2, edits=3, chars=50, rejected=1, unavailable=[1] * n_ops)
+    totals = LangStats(n_ops)
+    assert totals.add([stats_row(0, True, st, row, row, plan),
+                       stats_row(1, False, st, row, row, plan)]) == 1
+    assert (totals.examples, totals.invalid, totals.words, totals.changed, totals.edits,
+            totals.chars, totals.rejected, totals.unavailable) == (2, 1, 20, 4, 6, 100, 2,
+                                                                    [2] * n_ops)
+    report = totals.report([s.op for s in plan.profile.steps])
+    assert report["cer"] == 0.06 and report["share_words_changed"] == 0.2
+    assert report["chrf"] == 100.0 and report["chrf_sentences"] == 2  # unchanged text

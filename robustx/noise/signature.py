@@ -12,7 +12,8 @@ import hashlib
 import json
 from typing import Any
 
-from . import __version__
+from .. import __version__
+from .base import OPS, load_all_ops
 from .profiles import Profile
 
 
@@ -41,8 +42,6 @@ def op_token(op: str, rate: float, params: dict[str, Any], defaults: dict[str, A
 
 def resource_hash(profile: Profile) -> str:
     """Combined fingerprint of external resources that the profile's params point to."""
-    from .noise.base import OPS, load_all_ops
-
     load_all_ops()
     parts = []
     for s in profile.steps:
@@ -57,8 +56,6 @@ def resource_hash(profile: Profile) -> str:
 def signature(profile: Profile, seed: int, data_hash: str | None = None,
               version: str = __version__) -> str:
     """The run signature of ``profile`` (already resolved at a severity with :meth:`Profile.at`)."""
-    from .noise.base import OPS, load_all_ops
-
     load_all_ops()
     ops = "+".join(
         op_token(s.op, s.rate, s.kwargs, dict(OPS.get(s.op).defaults)) for s in profile.steps

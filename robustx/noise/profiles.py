@@ -15,9 +15,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .core.config import ConfigSyntaxError, load_yaml
-from .errors import ProfileError
-from .registry import suggest
+from ..core.config import ConfigSyntaxError, load_yaml
+from ..errors import ProfileError
+from ..registry import suggest
+from .base import load_all_ops
 
 SIDES = ("default", "all", "first", "second")
 TOP_KEYS = {"name", "version", "description", "default_severity", "severity", "ops", "sides",
@@ -76,7 +77,7 @@ def profiles_dir() -> Path:
     shipped = Path(str(resources.files("robustx"))) / "_profiles"
     if shipped.is_dir():
         return shipped
-    return Path(__file__).resolve().parent.parent / "noise_profiles"
+    return Path(__file__).resolve().parents[2] / "noise_profiles"
 
 
 def shipped_profiles() -> list[str]:
@@ -96,8 +97,6 @@ def _unknown(keys: set, allowed: set, where: str) -> None:
 
 def parse_profile(doc: Any, where: str) -> Profile:
     """Validate a parsed YAML document into a :class:`Profile`; every op and param is checked."""
-    from .noise.base import load_all_ops
-
     if not isinstance(doc, dict):
         raise _fail(where, "a profile must be a YAML mapping")
     _unknown(set(doc), TOP_KEYS, where)

@@ -1,0 +1,171 @@
+"""What a file is: its task and language guessed from its name, folder and columns, its family
+from its columns, which column plays which role, and whether the values fit the family record.
+
+All of it reads :data:`robustx.tasks.FAMILIES`; nothing here branches on a family's name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, UsageError
+from ..registry import suggest
+from . import FAMILIES, PAIR, QA, RETRIEVAL, TAGGING, TASKS, XTREME_LANGS, Task, get_task
+from .io import SUFFIXES, format_of
+
+LANG_COLUMNS = ("language", "lang")
+LANG_IN_NAME = re.compile(r"(?<![a-z])([a-z]{2})(?![a-z])")
+SCAN = 1000  # rows checked per column (Arrow columns have one type; this finds stray nulls too)
+
+
+def resolve_task(name: str | None) -> Task | None:
+    return None if name is None else get_task(name)
+
+
+def check_langs(task: Task | None, langs: Sequence[str] | None) -> None:
+    """Unknown languages are errors with suggestions, before anything is read."""
+    valid = task.languages if task else tuple(XTREME_LANGS)
+    for lang in langs or ():
+        if lang not in valid:
+            what = f"language for {task.name}" if task else "language"
+            raise suggest(lang, valid, what)
+
+
+def data_files(folder: Path) -> list[Path]:
+    """Every data file below ``folder`` (a ``robustx corrupt`` output's manifest left out)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file()
+                   and format_of(p) is not None and p.name != "manifest.json")
+    if not files:
+        raise InputError(f"{folder}: no data files ({', '.join(SUFFIXES)}) in this folder")
+    return files
+
+
+def infer_family(columns: Sequence[str], where: str) -> str:
+    """The family whose required columns are all present (tried in this order)."""
+    for fam in (FAMILIES.get(n) for n in (PAIR, TAGGING, QA, RETRIEVAL)):
+        if all(any(c in columns for c in r.columns) for r in fam.roles if not r.optional):
+            return fam.name
+    raise InputError(
+        f"{where}: cannot tell the task family from columns {sorted(columns)}; expected the "
+        "google/xtreme schema (e.g. sentence1/sentence2/gold_label, tokens/ner_tags, "
+        "id/context/question/answers, source_sentence/target_sentence)"
+    )
+
+
+def map_fields(family: str, columns: Sequence[str], where: str) -> dict[str, str]:
+    """Role -> column, the first accepted name present for each role of the family."""
+    fields: dict[str, str] = {}
+    for r in FAMILIES.get(family).roles:
+        role, alts = r.name, r.columns
+        col = next((c for c in alts if c in columns), None)
+        if col is None and not r.optional:
+            raise InputError(
+                f"{where}: missing column {alts[0]!r} for a {family} task "
+                f"(columns present: {', '.join(sorted(columns))})"
+            )
+        if col is not None:
+            fields[role] = col
+    return fields
+
+
+def lang_from_name(path: Path, task: Task | None) -> str | None:
+    """``de.jsonl``, ``xnli.de.tsv``, ``test-de.jsonl``... -> ``de`` (only valid languages)."""
+    valid = set(task.languages if task else XTREME_LANGS)
+    stem = path.name[: -len(path.suffix)]
+    for part in (stem, path.parent.name):
+        hits = [m for m in LANG_IN_NAME.findall(part.lower()) if m in valid]
+        if hits:
+            return hits[-1]
+    return None
+
+
+def task_from_path(rel: Path) -> Task | None:
+    """The task a folder on the way to the file is named after (the nearest one)."""
+    for part in rel.parts[:-1][::-1]:
+        try:
+            return get_task(part)
+        except UsageError:
+            continue
+    return None
+
+
+def file_lang(ds: Any, path: Path, task: Task | None, langs: Sequence[str] | None) -> str:
+    """A file's language: its language column ("mixed" for several), its name, or ``--lang``."""
+    for col in LANG_COLUMNS:
+        if col in ds.column_names:
+            values = set(ds.unique(col))
+            if len(values) == 1:
+                return str(values.pop())
+            return "mixed"
+    guess = lang_from_name(path, task)
+    if guess:
+        return guess
+    if langs and len(langs) == 1:
+        return langs[0]
+    raise InputError(
+        f"{path}: cannot tell the language: add a 'language' column, name the file like "
+        "'de.jsonl', or pass a single --lang"
+    )
+
+
+def label_names_for(task: Task | None, ds: Any, fields: dict[str, str]) -> tuple[str, ...] | None:
+    """Label or tag names at load time: the dataset's own ClassLabel names, else the task's
+    (``ner_tags``/``pos_tags`` columns name PAN-X's and UD-POS's tag sets whatever the task)."""
+    col = fields.get("label") or fields.get("tags")
+    if col is None:
+        return None
+    feat = ds.features.get(col)
+    inner = getattr(feat, "feature", feat)
+    names = getattr(inner, "names", None)
+    if names:
+        return tuple(names)
+    if task and task.labels:
+        if fields.get("tags") == "pos_tags" and task.name != "udpos":
+            return TASKS.get("udpos").labels
+        if fields.get("tags") == "ner_tags" and task.name != "panx":
+            return TASKS.get("panx").labels
+        return task.labels
+    if fields.get("tags") == "ner_tags":
+        return TASKS.get("panx").labels
+    if fields.get("tags") == "pos_tags":
+        return TASKS.get("udpos").labels
+    return None
+
+
+def check_types(ds: Any, family: str, fields: dict[str, str], source: str, fmt: str) -> None:
+    """Wrong column types are input errors naming the column and the first bad row or line.
+
+    Arrow gives a column one type, so a few rows decide it; a column ``datasets`` could only
+    store as JSON (mixed types) is scanned whole.
+    """
+    import datasets
+
+    for role, col in fields.items():
+        r = FAMILIES.get(family).role(role)
+        if r.check is None:
+            continue
+        what, ok, nullable = r.what, r.check, r.nullable
+        mixed = isinstance(ds.features[col], datasets.Json)
+        n = len(ds) if mixed else min(len(ds), SCAN)
+        for i, value in enumerate(ds.select_columns([col])[:n][col]):
+            if (value is None and nullable) or (value is not None and ok(value)):
+                continue
+            got = "null" if value is None else type(value).__name__
+            raise InputError(f"{_where(source, fmt, i)}: column {col!r} must be {what}, "
+                             f"got {got} ({str(value)[:40]!r})")
+
+
+def _where(source: str, fmt: str, row: int) -> str:
+    """"file:line" for JSONL (blank lines skipped as the reader does), else "file: row N"."""
+    path = Path(source)
+    if fmt == "jsonl" and path.is_file():
+        with path.open("rb") as fh:
+            seen = -1
+            for n, raw in enumerate(fh, 1):
+                seen += bool(raw.strip())
+                if seen == row:
+                    return f"{path}:{n}"
+    return f"{source}: row {row + 1}"

@@ -1,0 +1,151 @@
+"""The format registry and what every format shares: reading a file into a ``datasets.Dataset``
+with the same checks and errors whatever the format, JSON type checks, and writers that drop
+robustx's hidden columns.
+
+A format is one module of this package that registers a :class:`Format` (its suffix, a reader
+and a writer); ``datasets`` and ``pyarrow`` are imported only when a file is read or written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from ...errors import InputError
+from ...registry import Registry
+from ..split import HIDDEN_PREFIX
+
+
+class Writer(Protocol):
+    """Writes noisy batches (column -> values) of one split, then closes the file."""
+
+    def write(self, batch: dict[str, list]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Format:
+    """One file format: ``read(path, datasets) -> (dataset, layout or None)`` and
+    ``writer(path, features, layout) -> Writer`` (``layout``: see :mod:`.squad`)."""
+
+    name: str
+    suffix: str
+    read: Callable[[Path, Any], tuple[Any, dict | None]]
+    writer: Callable[[Path, Any, dict | None], Writer]
+
+
+FORMATS: Registry[Format] = Registry("file format")
+SUFFIXES: dict[str, str] = {}  # ".jsonl" -> "jsonl", in registration order (error messages)
+
+
+def register(fmt: Format) -> Format:
+    FORMATS.add(fmt.name, fmt)
+    SUFFIXES[fmt.suffix] = fmt.name
+    return fmt
+
+
+def format_of(path: Path) -> str | None:
+    """The format name of a data file from its suffix (None: not a data file)."""
+    return SUFFIXES.get(path.suffix.lower())
+
+
+def read(path: Path) -> tuple[Any, dict | None]:
+    """``(dataset, layout)`` of a local file; the layout of a SQuAD-style JSON document, else
+    None. Every failure is an :class:`InputError` that names the file."""
+    fmt = format_of(path)
+    if fmt is None:
+        raise InputError(f"{path}: unsupported file type (use {', '.join(SUFFIXES)})")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: no examples (empty file)")
+    import datasets
+
+    datasets.disable_progress_bars()
+    datasets.logging.set_verbosity_error()
+    try:
+        ds, layout = FORMATS.get(fmt).read(path, datasets)
+    except InputError:
+        raise
+    except Exception as exc:  # pyarrow/pandas parse errors: say which file
+        raise InputError(f"{path}: cannot read {fmt} ({type(exc).__name__}: {exc})") from None
+    if len(ds) == 0:
+        raise InputError(f"{path}: no examples")
+    release_memory()
+    return ds, layout
+
+
+def read_file(path: Path) -> Any:
+    """A local data file as a ``datasets.Dataset`` (Arrow-backed, memory-mapped)."""
+    return read(path)[0]
+
+
+def open_writer(path: Path, fmt: str, features: Any, layout: dict | None = None) -> Writer:
+    """A writer of rows in format ``fmt`` (back into a SQuAD-style nesting with ``layout``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FORMATS.get(fmt).writer(path, features, layout)
+
+
+def release_memory() -> None:
+    """Hand memory freed while converting a file to Arrow back to the system.
+
+    datasets parses with many threads; what they free stays with Arrow's allocator and with
+    glibc's per-thread arenas and grows with the size of the file. The data itself is
+    memory-mapped from then on, so the process would otherwise hold that much for nothing.
+    """
+    import ctypes
+    import ctypes.util
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    libc = ctypes.util.find_library("c")
+    if libc and hasattr(ctypes.CDLL(libc), "malloc_trim"):  # glibc only
+        ctypes.CDLL(libc).malloc_trim(0)
+
+
+def json_kind(value: Any) -> str:
+    """JSON type of a value, numbers as one kind (null fits any kind)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "string", list: "list", dict: "object"}.get(type(value), "null")
+
+
+def check_kinds(row: dict, where: str, at: str, first: dict[str, tuple[str, str]],
+                path: str = "") -> None:
+    """Fail when a field (nested ones too: ``answers.answer_start[]``) has another JSON type than
+    where it first appeared: Arrow needs one type per column and loses the line number."""
+    for key, value in row.items():
+        name = f"{path}{key}"
+        jtype = json_kind(value)
+        if jtype == "null":
+            continue
+        seen = first.setdefault(name, (jtype, at))
+        if seen[0] != jtype:
+            an = "an" if seen[0][0] in "aeiou" else "a"
+            raise InputError(f"{where}: field {name!r} is a{'n' if jtype[0] in 'aeiou' else ''} "
+                             f"{jtype} here but {an} {seen[0]} on {seen[1]}")
+        if jtype == "object":
+            check_kinds(value, where, at, first, f"{name}.")
+        elif jtype == "list":
+            for item in value:
+                check_kinds({"[]": item}, where, at, first, name)
+
+
+def rows(batch: dict[str, list]) -> Iterator[dict[str, Any]]:
+    """The rows of a batch, as dicts."""
+    cols = list(batch)
+    for values in zip(*batch.values(), strict=True):
+        yield dict(zip(cols, values, strict=True))
+
+
+def visible(batch: dict[str, list]) -> dict[str, list]:
+    """``batch`` without robustx's hidden columns (itself when it has none)."""
+    if any(c.startswith(HIDDEN_PREFIX) for c in batch):
+        return {c: v for c, v in batch.items() if not c.startswith(HIDDEN_PREFIX)}
+    return batch

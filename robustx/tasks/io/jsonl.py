@@ -1,0 +1,64 @@
+"""JSON Lines: one object per line, validated line by line before Arrow reads it (so an error
+names the line), written one ``json.dumps(row, ensure_ascii=False)`` per line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ...errors import InputError
+from .base import Format, check_kinds, register, rows, visible
+
+CHUNK = 1 << 20  # datasets' default (10 MB) made peak memory grow with the file size
+
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(..., ensure_ascii=False)
+
+
+def validate(path: Path) -> int:
+    """Scan a JSONL file line by line (constant memory), fail on the first bad line; count rows.
+
+    A bad line is malformed JSON, not UTF-8, not an object, or gives a field another JSON type
+    than the line where the field first appeared (see :func:`.base.check_kinds`).
+    """
+    n_rows = 0
+    first: dict[str, tuple[str, str]] = {}
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8").strip()
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}:{n}: not valid UTF-8 ({exc.reason} at byte "
+                                 f"{exc.start})") from None
+            if not line:
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{n}: malformed JSON line ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise InputError(f"{path}:{n}: expected a JSON object, got {type(row).__name__}")
+            check_kinds(row, f"{path}:{n}", f"line {n}", first)
+            n_rows += 1
+    return n_rows
+
+
+def read(path: Path, datasets: Any) -> tuple[Any, None]:
+    if validate(path) == 0:
+        raise InputError(f"{path}: no examples (empty file)")
+    # 1 MB chunks: the reader's memory stays flat whatever the file size
+    return datasets.Dataset.from_json(str(path), chunksize=CHUNK), None
+
+
+class JsonlWriter:
+    def __init__(self, path: Path, features: Any = None, layout: dict | None = None) -> None:
+        self.fh = path.open("w", encoding="utf-8", newline="")
+
+    def write(self, batch: dict[str, list]) -> None:
+        self.fh.write("".join(f"{_JSON(row)}\n" for row in rows(visible(batch))))
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+register(Format("jsonl", ".jsonl", read, JsonlWriter))

@@ -1,0 +1,46 @@
+"""The :class:`Split` record every reader produces and every consumer takes, and the names of
+robustx's hidden columns.
+
+Hidden columns are what the flattener of a SQuAD-style document adds to each question's row so
+that every question of a paragraph gets the same noisy context. The engine reads them, the
+writers drop them (they are never written), evaluation ignores them; no input may have them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import Task
+
+HIDDEN_PREFIX = "__rx_"
+PARA_KEY = "__rx_para"  # stable key of the question's paragraph (its context and question ids)
+PARA_ANSWERS = "__rx_para_answers"  # every answer of every question of the paragraph
+
+
+@dataclass
+class Split:
+    """One language of one task, ready to corrupt or evaluate.
+
+    Columns are kept exactly as read so that a corrupted copy is a drop-in replacement;
+    ``fields`` tells consumers which column plays which role.
+    """
+
+    task: Task | None
+    family: str
+    lang: str
+    dataset: Any  # datasets.Dataset
+    fields: dict[str, str]
+    label_names: tuple[str, ...] | None
+    source: str
+    relpath: str
+    fmt: str
+    manifest: dict | None = field(default=None, repr=False)
+    # SQuAD-style JSON: the document without the parts the rows carry (see
+    # :func:`robustx.tasks.io.squad.squad_rows`), so that the writer can put the noisy rows back
+    # into the input's nesting.
+    layout: dict | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return f"{self.task.name if self.task else self.family}/{self.lang}"
