@@ -194,7 +194,7 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str | None = None, *,
     """
     from .eval import gate as G
     from .eval import report as R
-    from .eval.compare import compare as run_compare
+    from .experiment.compare import compare as run_compare
 
     why = None
     if not task:

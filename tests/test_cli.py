@@ -189,12 +189,12 @@ def test_no_command_and_help(capsys):
 
 @pytest.mark.parametrize("args", [["--help"], ["compare", "--help"], ["gate", "--help"]])
 def test_help_imports_neither_numpy_nor_torch_nor_compare(args):
-    """Building the parser stays cheap: no numpy/torch, not even robustx.eval.compare."""
+    """Building the parser stays cheap: no numpy/torch, not even robustx.experiment.compare."""
     code = (
         "import sys; from robustx.cli import main; "
         f"rc = main({args!r}); "
         "assert rc == 0, rc; "
-        "heavy = ('numpy', 'torch', 'transformers', 'scipy', 'robustx.eval.compare'); "
+        "heavy = ('numpy', 'torch', 'transformers', 'scipy', 'robustx.experiment.compare'); "
         "print('IMPORTED', [m for m in heavy if m in sys.modules], file=sys.stderr)"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

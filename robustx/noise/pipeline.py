@@ -27,9 +27,7 @@ from .intensity import LangStats, stats_row
 from .profiles import Profile
 from .signature import signature
 
-# data_fingerprint lives in robustx.tasks.fingerprint; the name stays here for
-# robustx.eval.compare, which imports it from this module.
-__all__ = ["corrupt_batch", "data_fingerprint", "make_plan", "run_corruption"]
+__all__ = ["corrupt_batch", "make_plan", "run_corruption"]
 
 BATCH = 512
 STAT = "__rx_stats"  # the measurement of each example (see intensity.stats_row), never written

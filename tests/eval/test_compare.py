@@ -223,7 +223,7 @@ def test_second_run_reuses_noisy_splits_and_cached_predictions(run, tmp_path, mo
     """With the prediction cache on, a re-run scores nothing: every prediction is a cache hit;
     each checkpoint is read from disk twice, not once per condition."""
     import robustx.eval.checkpoint as ckpt
-    from robustx.eval.compare import compare
+    from robustx.experiment.compare import compare
 
     kw = {"profiles": ["typo"], "severities": [1, 2], "langs": ["en", "de"],
           "data": run["data"], "out": tmp_path / "r", "device": "cpu",
@@ -259,7 +259,7 @@ def test_second_run_reuses_noisy_splits_and_cached_predictions(run, tmp_path, mo
 def test_a_gate_that_does_not_fit_the_run_exits_2_before_any_model_loads(
         run, tmp_path, monkeypatch, capsys, check, needle):
     from robustx.errors import UsageError
-    from robustx.eval.compare import compare
+    from robustx.experiment.compare import compare
 
     _forbid(monkeypatch, "robustx.eval.run.evaluate", "evaluation")
     gate = tmp_path / "gate.yaml"
@@ -311,7 +311,7 @@ def test_ner_compare_bootstraps_corpus_level_entity_f1(tiny_checkpoints, tmp_pat
     the evaluator reports), and comparing a checkpoint with itself gives exactly zero."""
     import jsonschema
 
-    from robustx.eval.compare import compare
+    from robustx.experiment.compare import compare
     from tests.fixtures.tiny_models import build
 
     a = tiny_checkpoints["tagging"]
@@ -365,7 +365,7 @@ def test_a_profile_that_does_not_cover_a_language_exits_2_before_any_model_loads
 
 
 def test_a_fully_cached_rerun_does_not_read_the_models(run, tmp_path, monkeypatch):
-    from robustx.eval.compare import compare
+    from robustx.experiment.compare import compare
 
     kw = {"profiles": ["typo"], "severities": [1], "langs": ["en"], "data": run["data"],
           "out": tmp_path / "r", "device": "cpu", "cache_dir": tmp_path / "cache",

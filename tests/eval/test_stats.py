@@ -190,7 +190,7 @@ def _doc(correct: dict[str, list[int]]) -> dict:
 
 
 def test_report_rows_and_language_average_by_hand(tmp_path):
-    from robustx.eval.compare import Condition, build_report
+    from robustx.eval.comparison import Condition, build_report
 
     clean, noisy = Condition("clean", 0), Condition("typo", 3)
     clean.docs = {"A": _doc({"en": [1] * 10, "de": [1] * 8 + [0] * 2}),
@@ -220,7 +220,7 @@ def test_report_rows_and_language_average_by_hand(tmp_path):
 
 
 def test_a_language_whose_examples_do_not_line_up_is_a_recorded_failure(tmp_path):
-    from robustx.eval.compare import Condition, build_report
+    from robustx.eval.comparison import Condition, build_report
 
     clean, noisy = Condition("clean", 0), Condition("typo", 3)
     clean.docs = {k: _doc({"en": [1] * 4, "de": [1] * 4}) for k in "AB"}

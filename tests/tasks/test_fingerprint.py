@@ -20,9 +20,3 @@ def test_sample_splits_are_fingerprinted_by_their_shipped_files():
     assert data_fingerprint(splits) == data_fingerprint(load_splits("mlqa", ["de", "en"],
                                                                     sample=True))
     assert data_fingerprint(splits[:1]) != data_fingerprint(splits)
-
-
-def test_noise_pipeline_keeps_the_name_eval_compare_imports():
-    from robustx.noise import pipeline
-
-    assert pipeline.data_fingerprint is data_fingerprint

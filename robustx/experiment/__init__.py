@@ -1,0 +1,1 @@
+"""Where noise, models and evaluation meet: compare (and, later, attack and train)."""
