@@ -6,23 +6,14 @@ architecture refactor; a change that alters noise on purpose regenerates it and 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _golden():
-    spec = importlib.util.spec_from_file_location("golden", ROOT / "benchmarks" / "golden.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from tests.fixtures.scripts import ROOT, load_script
 
 
 def test_corrupt_outputs_are_byte_identical_to_the_reference():
     want = json.loads((ROOT / "benchmarks" / "golden.json").read_text(encoding="utf-8"))
     want = {k: v for k, v in want.items() if not k.startswith(("compare/", "evaluate/"))}
-    got = _golden().corrupt_hashes()
+    got = load_script("benchmarks/golden.py").corrupt_hashes()
     assert sorted(got) == sorted(want)
     assert [k for k in want if got[k] != want[k]] == []

@@ -27,14 +27,24 @@ def _langs(value: str) -> list[str]:
     return langs
 
 
-def _severity(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"severity must be an integer 1..5, got {value!r}") from None
-    if not 1 <= n <= 5:
-        raise argparse.ArgumentTypeError(f"severity must be 1..5, got {n}")
-    return n
+def _int_type(what: str, lo: int, hi: int | None = None):
+    """argparse type for an integer in ``lo..hi``; the error says what it must be."""
+
+    def integer(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what}, got {value!r}") from None
+        if n < lo or (hi is not None and n > hi):
+            raise argparse.ArgumentTypeError(f"{what}, got {n}")
+        return n
+
+    return integer
+
+
+_severity = _int_type("severity must be 1..5", 1, 5)
+_seed = _int_type("the seed must be a non-negative integer", 0)
+_positive = _int_type("expected a positive integer", 1)
 
 
 def severity_list(text: str) -> list[int]:
@@ -51,27 +61,6 @@ def severity_list(text: str) -> list[int]:
             raise argparse.ArgumentTypeError(f"severities must be within 1..5, got {part!r}")
         out.update(range(a, b + 1))
     return sorted(out)
-
-
-def _seed(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"the seed must be a non-negative integer, got {value!r}"
-                                         ) from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"the seed must be a non-negative integer, got {n}")
-    return n
-
-
-def _positive(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {n}")
-    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
