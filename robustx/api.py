@@ -19,12 +19,13 @@ from .errors import UsageError
 from .eval.report import COLUMNS as REPORT_COLUMNS
 from .eval.report import row_cells as report_row_cells
 from .noise.profiles import Profile, load_profile
+from .tasks import Task
 
 __all__ = ["REPORT_COLUMNS", "Comparison", "compare", "corrupt", "defaults", "evaluate", "gate",
            "is_main_process", "list_profiles", "list_tasks", "report_row_cells"]
 
 
-def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
+def corrupt(profile: str | Profile, out: str | Path, *, task: Task | str | None = None,
             langs: Sequence[str] | None = None, input: str | Path | None = None,
             severity: int | None = None, seed: int = defaults.SEED, num_proc: int = 1,
             force: bool = False, sample: bool = False, split: str | None = None,
@@ -35,8 +36,10 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
     with a task and no input, google/xtreme is read from the hub.
     """
     from .noise.pipeline import run_corruption
+    from .tasks.discovery import resolve_task
     from .tasks.sources import load_splits
 
+    task = resolve_task(task)  # once: a bad name fails before anything is read
     if sample and input is not None:
         raise UsageError("--sample and --input exclude each other")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -51,9 +54,9 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: str | None = None,
     use_sample = sample or (input is None and task is None)
     splits = load_splits(task, langs, input, split, sample=use_sample)
     skipped: list[str] = []
-    if langs is None and prof.languages:  # no explicit --lang: keep what the profile covers
-        kept = [s for s in splits if s.lang in prof.languages or s.lang == "mixed"]
-        skipped = sorted({s.lang for s in splits} - {s.lang for s in kept})
+    if langs is None:  # no explicit --lang: keep what the profile covers
+        skipped = prof.uncovered(s.lang for s in splits)
+        kept = [s for s in splits if s.lang not in skipped]
         if not kept:
             raise UsageError(f"profile {prof.name} covers none of the languages in the data "
                              f"({', '.join(skipped)}); it covers {', '.join(prof.languages)}")
@@ -127,7 +130,7 @@ def is_main_process() -> bool:
     return main_process()
 
 
-def evaluate(checkpoint: str | Path, task: str | None, *, data: str | Path | None = None,
+def evaluate(checkpoint: str | Path, task: Task | str | None, *, data: str | Path | None = None,
              langs: Sequence[str] | None = None, split: str | None = None,
              device: str = "auto", precision: str = "auto",
              batch_tokens: int = defaults.BATCH_TOKENS, layer: int | None = None,
@@ -141,7 +144,9 @@ def evaluate(checkpoint: str | Path, task: str | None, *, data: str | Path | Non
     """
     from .core.files import write_json_atomic
     from .eval.run import evaluate as run_evaluate
+    from .tasks.discovery import resolve_task
 
+    task = resolve_task(task)
     path = Path(out) if out is not None else None
     if path is not None:
         _check_out_file(path, force)
@@ -173,7 +178,7 @@ class Comparison:
         return max(code, self.gate.exit_code) if self.gate is not None else code
 
 
-def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str | None = None, *,
+def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str | None = None, *,
             profiles: Sequence[str] = defaults.PROFILES,
             severities: Sequence[int] | None = None, langs: Sequence[str] | None = None,
             data: str | Path | None = None, sample: bool = False,
@@ -195,13 +200,14 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str | None = None, *,
     from .eval import gate as G
     from .eval import report as R
     from .experiment.compare import compare as run_compare
+    from .tasks.discovery import resolve_task
 
     why = None
     if not task:
         from .eval.task_inference import infer_task
 
-        inferred, evidence = infer_task([ckpt_a, ckpt_b])
-        task, why = inferred.name, evidence
+        task, why = infer_task([ckpt_a, ckpt_b])
+    task = resolve_task(task)
     config = G.load_config(gate) if gate is not None else None
     if max_drop is not None:
         names = [load_profile(p).name for p in dict.fromkeys(profiles)]

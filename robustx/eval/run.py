@@ -18,6 +18,7 @@ from typing import Any
 from .. import __version__
 from ..core import defaults
 from ..errors import InputError
+from ..tasks import Task
 from . import cache as C
 from .engine import (
     EngineConfig,
@@ -52,7 +53,7 @@ def _check_split(split, metric: Metric) -> None:
 
 def evaluate(
     checkpoint: str | Path,
-    task: str | None,
+    task: Task | str | None,
     data: str | Path | None = None,
     langs: Sequence[str] | None = None,
     device: str = "auto",
@@ -69,7 +70,7 @@ def evaluate(
 ) -> dict[str, Any]:
     """Score ``checkpoint`` on ``task`` and return the scores document.
 
-    ``splits`` (already loaded :class:`robustx.tasks.loaders.Split` objects) replaces
+    ``splits`` (already loaded :class:`robustx.tasks.split.Split` objects) replaces
     ``task``/``data``/``langs``/``split`` when given.
     """
     from . import checkpoint as ckpt

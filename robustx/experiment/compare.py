@@ -19,6 +19,8 @@ from ..core import defaults
 from ..errors import RobustxError, UsageError
 from ..eval.comparison import CLEAN, Condition, build_report
 from ..noise.profiles import load_profile
+from ..tasks import Task
+from ..tasks.discovery import resolve_task
 
 __all__ = ["check_coverage", "compare", "load_profiles", "plan"]
 
@@ -41,7 +43,7 @@ def load_profiles(profiles: Sequence[str], severities: Sequence[int] | None) -> 
     return conds
 
 
-def _noisy_split(cond: Condition, clean: list, task: str, langs, seed: int, out: Path,
+def _noisy_split(cond: Condition, clean: list, task: Task, langs, seed: int, out: Path,
                  progress: bool) -> list:
     """Build (or reuse) the noisy copy of ``clean`` for ``cond`` and load it back."""
     from ..noise.pipeline import run_corruption
@@ -64,7 +66,7 @@ def _noisy_split(cond: Condition, clean: list, task: str, langs, seed: int, out:
     return load_splits(task, langs, cond.path)
 
 
-def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
+def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str,
             profiles: Sequence[str] = defaults.PROFILES, severities: Sequence[int] | None = None,
             langs: Sequence[str] | None = None, data: str | Path | None = None,
             out: str | Path = defaults.REPORT_DIR, *, seed: int = defaults.SEED, bootstrap: int = defaults.BOOTSTRAP,
@@ -92,6 +94,7 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: str,
     out = Path(out)
     if not task:
         raise UsageError("compare needs a task (--task)")
+    task = resolve_task(task)  # once, then passed down as a Task
     if bootstrap < 1:
         raise UsageError(f"bootstrap resamples must be >= 1, got {bootstrap}")
     if not 0 < confidence < 1:
@@ -161,18 +164,13 @@ def check_coverage(noisy: Sequence[Condition], clean_splits: Sequence) -> None:
     would not be comparable; so a profile limited to some scripts (translit) needs --lang.
     """
     have = {s.lang for s in clean_splits} - {"mixed"}
-    seen: set[str] = set()
     for cond in noisy:
-        covered = getattr(cond.resolved, "languages", None)
-        if not covered or cond.profile in seen:
-            continue
-        seen.add(cond.profile)
-        bad = sorted(have - set(covered))
+        bad = cond.resolved.uncovered(have)
         if bad:
-            ok = sorted(have & set(covered))
+            ok = sorted(have - set(bad))
             raise UsageError(
                 f"profile {cond.profile} does not cover {', '.join(bad)} (it covers "
-                f"{', '.join(covered)}); "
+                f"{', '.join(cond.resolved.languages)}); "
                 + (f"pass --lang {','.join(ok)} or pick another profile" if ok
                    else "pick another profile for these languages"))
 

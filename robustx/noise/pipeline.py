@@ -97,12 +97,11 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
         raise UsageError(f"{out} already exists; pass --force to replace it")
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} exists and is not a folder")
-    if profile.languages:
-        bad = sorted({s.lang for s in splits} - set(profile.languages) - {"mixed"})
-        if bad:
-            raise UsageError(f"profile {profile.name} does not cover language(s) "
-                             f"{', '.join(bad)} (covers: {', '.join(profile.languages)}); drop them from --lang, or "
-                             "omit --lang to skip uncovered languages")
+    bad = profile.uncovered(s.lang for s in splits)
+    if bad:
+        raise UsageError(f"profile {profile.name} does not cover language(s) {', '.join(bad)} "
+                         f"(covers: {', '.join(profile.languages)}); drop them from --lang, or "
+                         "omit --lang to skip uncovered languages")
     langs = sorted({s.lang for s in splits if s.lang != "mixed"} |
                    {v for s in splits if s.lang == "mixed"
                     for c in LANG_COLUMNS if c in s.dataset.column_names

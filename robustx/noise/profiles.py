@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -70,6 +71,12 @@ class Profile:
     @property
     def severity(self) -> int:
         return self.default_severity
+
+    def uncovered(self, langs: Iterable[str]) -> list[str]:
+        """The languages among ``langs`` this profile does not cover (``mixed``: per row)."""
+        if not self.languages:
+            return []
+        return sorted(set(langs) - set(self.languages) - {"mixed"})
 
 
 def profiles_dir() -> Path:

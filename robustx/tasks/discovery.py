@@ -21,8 +21,9 @@ LANG_IN_NAME = re.compile(r"(?<![a-z])([a-z]{2})(?![a-z])")
 SCAN = 1000  # rows checked per column (Arrow columns have one type; this finds stray nulls too)
 
 
-def resolve_task(name: str | None) -> Task | None:
-    return None if name is None else get_task(name)
+def resolve_task(task: Task | str | None) -> Task | None:
+    """A task name (or alias) resolved once at the top; a Task passes through as it is."""
+    return task if task is None or isinstance(task, Task) else get_task(task)
 
 
 def check_langs(task: Task | None, langs: Sequence[str] | None) -> None:
@@ -30,6 +31,9 @@ def check_langs(task: Task | None, langs: Sequence[str] | None) -> None:
     valid = task.languages if task else tuple(XTREME_LANGS)
     for lang in langs or ():
         if lang not in valid:
+            if task and lang in XTREME_LANGS:  # a real language, just not one of this task's
+                raise UsageError(f"{task.name} has no language {lang!r}; its languages are "
+                                 f"{', '.join(task.languages)}")
             what = f"language for {task.name}" if task else "language"
             raise suggest(lang, valid, what)
 

@@ -157,7 +157,7 @@ def load_hub(task: Task, langs: Sequence[str] | None, split: str | None) -> list
     return out
 
 
-def load_splits(task: str | None, langs: Sequence[str] | None = None,
+def load_splits(task: Task | str | None, langs: Sequence[str] | None = None,
                 data: str | Path | None = None, split: str | None = None,
                 *, sample: bool = False) -> list[Split]:
     """Entry point: ``data`` None -> the hub (or the built-in sample when ``sample``)."""

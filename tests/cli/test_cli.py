@@ -102,6 +102,8 @@ def write(path, text):
     ("empty", [], "no examples"),
     (None, ["--task", "xnlii", "--sample"], "did you mean 'xnli'"),
     (None, ["--task", "xnli", "--sample", "--lang", "dee"], "did you mean 'de'"),
+    (None, ["--task", "xnli", "--sample", "--lang", "ja"],
+     "xnli has no language 'ja'; its languages are ar, bg, de"),
     (None, ["--profile", "typoo"], "did you mean 'typo'"),
     ("bad_yaml", [], "invalid YAML"),
     ("unknown_key", [], "unknown key 'rates'"),

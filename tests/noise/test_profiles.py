@@ -98,3 +98,12 @@ def test_importing_profiles_and_signature_stays_light():
             "if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_uncovered_is_the_one_coverage_rule():
+    from robustx.noise.profiles import load_profile
+
+    translit = load_profile("translit")
+    assert translit.languages and "en" not in translit.languages
+    assert translit.uncovered(["hi", "en", "mixed", "de"]) == ["de", "en"]
+    assert load_profile("typo").uncovered(["en", "xx"]) == []  # no languages key: covers all
