@@ -68,12 +68,20 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: Task | str | None 
 def _check_out_dir(out: Path, input: str | Path | None, force: bool) -> None:
     """Refuse, before any work, an output that cannot be written or that --force would let
     replace the input data itself."""
+    if out.is_symlink():
+        raise UsageError(f"--out {out} is a symbolic link; give the folder it should be "
+                         "(robustx replaces --out as a whole, never through a link)")
     out = out.expanduser().resolve()
-    if input is not None and force:
+    if out.exists() and not force:  # before any data is read or downloaded
+        raise UsageError(f"{out} already exists; pass --force to replace it")
+    if input is not None:
         src = Path(input).expanduser().resolve()
-        if src == out or out in src.parents:
+        if force and (src == out or out in src.parents):
             raise UsageError(f"--out {out} holds the input {src}; --force would delete it. "
                              "Write the noisy copy somewhere else")
+        if src.is_dir() and src in out.parents:
+            raise UsageError(f"--out {out} is inside the input folder {src}: the noisy copy "
+                             "would be read as input by the next run. Write it somewhere else")
     parent = next((p for p in out.parents if p.exists()), None)
     if out.exists() and not out.is_dir() and force:
         raise UsageError(f"{out} exists and is not a folder")

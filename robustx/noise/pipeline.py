@@ -8,13 +8,12 @@ folder that is renamed into place only when everything succeeded.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..core.files import OutputExists, commit_dir, make_tmp_dir
 from ..core.progress import bar
 from ..errors import InputError, UsageError
 from ..tasks.discovery import LANG_COLUMNS
@@ -120,8 +119,7 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
     n_ops = len(op_names)
     per_lang: dict[str, LangStats] = {}
     files = []
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp = make_tmp_dir(out)
     try:
         with bar(progress, sum(len(s.dataset) for s in splits), "corrupting") as advance:
             for s in splits:
@@ -147,9 +145,11 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
         manifest = mf.build(sig, profile, seed, data_hash, files, per_lang, disabled,
                             skipped_langs, command)
         mf.write(tmp / "manifest.json", manifest)
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
+        try:
+            commit_dir(tmp, out, force)
+        except OutputExists as exc:
+            raise UsageError(f"{exc}; nothing was replaced (pass --force to replace it)"
+                             ) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
