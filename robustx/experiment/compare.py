@@ -87,7 +87,7 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str,
     this run could satisfy fails fast; apply it to the result with
     :func:`robustx.eval.gate.run_checks` or :func:`robustx.eval.gate.gate`.
     """
-    from ..eval.checkpoint import resolve, reuse_last
+    from ..eval.checkpoint import inspect, reuse_last
     from ..eval.run import evaluate
     from ..tasks.sources import load_splits
 
@@ -118,8 +118,8 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str,
         from ..eval.gate import validate_against
 
         validate_against(gate, plan(clean_splits, noisy, confidence))
-    for ckpt in (ckpt_a, ckpt_b):  # a missing B fails before A is scored, not after
-        resolve(ckpt)
+    for ckpt in (ckpt_a, ckpt_b):  # a missing, pickle-only or wrong-head B fails before any
+        inspect(ckpt, task.family, allow_pickle)  # noisy copy is built or A is scored
     clean = Condition(CLEAN, 0)
     kwargs = {"device": device, "batch_tokens": batch_tokens, "cache": cache,
               "cache_dir": cache_dir, "precision": precision, "allow_pickle": allow_pickle,

@@ -192,14 +192,16 @@ def _same_kind(default: Any, value: Any) -> bool:
 def load_profile(name_or_path: str) -> Profile:
     """A shipped profile by name (``typo``) or a YAML file path."""
     path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml") or path.exists():
+    names = shipped_profiles()
+    if path.is_file() or path.suffix in (".yaml", ".yml"):
         if not path.is_file():
             raise ProfileError(f"{path}: no such profile file")
-    else:
-        names = shipped_profiles()
-        if name_or_path not in names:
-            raise ProfileError(str(suggest(name_or_path, names, "profile")))
+    elif name_or_path in names:  # a folder of that name (say, an earlier --out) hides nothing
         path = profiles_dir() / f"{name_or_path}.yaml"
+    elif path.exists():
+        raise ProfileError(f"{path} is a folder, not a profile file or a shipped profile")
+    else:
+        raise ProfileError(str(suggest(name_or_path, names, "profile")))
     try:
         doc = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

@@ -373,3 +373,18 @@ def test_a_fully_cached_rerun_does_not_read_the_models(run, tmp_path, monkeypatc
     compare(run["a"], run["b"], "xnli", **kw)
     _forbid(monkeypatch, "robustx.eval.checkpoint._load", "reading a checkpoint")
     compare(run["a"], run["b"], "xnli", force=True, **kw)
+
+
+@pytest.mark.parametrize("problem", ["pickle", "head"])
+def test_a_pickle_only_or_wrong_head_checkpoint_fails_before_any_noisy_copy(
+        tiny_checkpoints, tmp_path, capsys, problem):
+    from tests.fixtures.tiny_models import build
+
+    bad = (build("pair", tmp_path / "pickled", safetensors=False) if problem == "pickle"
+           else tiny_checkpoints["tagging"])
+    code = main(["compare", str(tiny_checkpoints["pair"]), str(bad), "--task", "xnli",
+                 "--sample", "--lang", "de", "--severity", "1-5", "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert ("pickle" in err) if problem == "pickle" else ("does not fit a pair task" in err)
+    assert not (tmp_path / "r").exists()

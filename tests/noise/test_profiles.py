@@ -107,3 +107,15 @@ def test_uncovered_is_the_one_coverage_rule():
     assert translit.languages and "en" not in translit.languages
     assert translit.uncovered(["hi", "en", "mixed", "de"]) == ["de", "en"]
     assert load_profile("typo").uncovered(["en", "xx"]) == []  # no languages key: covers all
+
+
+def test_a_folder_named_like_a_shipped_profile_does_not_hide_it(tmp_path, monkeypatch):
+    from robustx.errors import ProfileError
+    from robustx.noise.profiles import load_profile
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "translit").mkdir()  # the README's own `--out translit/`
+    assert load_profile("translit").name == "translit"
+    (tmp_path / "mine").mkdir()
+    with pytest.raises(ProfileError, match="is a folder, not a profile file"):
+        load_profile("mine")
