@@ -1,5 +1,10 @@
 """CSV and TSV: a header row, then one row per example; list- and object-valued columns (tokens,
-tags, answers) are stored as JSON text and parsed back on reading."""
+tags, answers) are stored as JSON text and parsed back on reading.
+
+CSV follows RFC 4180 quoting. TSV has none, as the XTREME files and their readers
+(``line.split("\t")``) have it: a quote is a character like any other, so ``"Quoted" start``
+and ``He said "hi"`` come back as they went in.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +18,15 @@ from ...errors import InputError
 from .base import Format, check_kinds, register, rows, visible
 
 
+def _dialect(sep: str) -> dict[str, Any]:
+    if sep == "\t":
+        return {"delimiter": sep, "quoting": csv.QUOTE_NONE, "quotechar": None}
+    return {"delimiter": sep, "quoting": csv.QUOTE_MINIMAL}
+
+
 def read(path: Path, datasets: Any, *, sep: str) -> tuple[Any, None]:
     with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh, delimiter=sep, quoting=csv.QUOTE_MINIMAL)
+        reader = csv.DictReader(fh, **_dialect(sep))
         found = list(reader)
         if reader.fieldnames is None:
             raise InputError(f"{path}: empty file")
@@ -46,7 +57,7 @@ class CsvWriter:
     def write(self, batch: dict[str, list]) -> None:
         for row in rows(visible(batch)):
             if self.csv is None:
-                self.csv = csv.writer(self.fh, delimiter=self.sep, lineterminator="\n")
+                self.csv = csv.writer(self.fh, lineterminator="\n", **_dialect(self.sep))
                 self.csv.writerow(list(row))
             self.csv.writerow([v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
                                for v in row.values()])
