@@ -313,10 +313,11 @@ def test_output_is_a_drop_in_copy_in_the_input_format(tmp_path, capsys, fmt):
     if fmt == "parquet":
         ds.to_parquet(str(path))
     elif fmt in ("csv", "tsv"):
-        sep = "\t" if fmt == "tsv" else ","
+        sep = "\t" if fmt == "tsv" else ","  # TSV has no quoting: JSON cells go in as they are
+        cell = (json.dumps if fmt == "tsv"
+                else lambda v: '"' + json.dumps(v).replace('"', '""') + '"')
         path.write_text(f"tokens{sep}ner_tags\n" + "".join(
-            sep.join('"' + json.dumps(v).replace('"', '""') + '"' for v in r.values()) + "\n"
-            for r in rows), encoding="utf-8")
+            sep.join(cell(v) for v in r.values()) + "\n" for r in rows), encoding="utf-8")
     else:
         path.write_text(json.dumps(rows) if fmt == "json" else
                         "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
