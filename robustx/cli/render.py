@@ -38,6 +38,9 @@ def manifest(m: dict[str, Any], out: Path) -> None:
     console = _console(stderr=True)
     console.print(t)
     _signature(console, m["signature"])
+    if m.get("invalid_examples"):
+        print(f"robustx: warning: {m['invalid_examples']} example(s) could not be kept valid "
+              "and were written unchanged (manifest.json: invalid_examples)", file=sys.stderr)
 
 
 def _signature(console: Any, sig: str, label: str = "signature") -> None:

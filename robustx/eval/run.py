@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import __version__
 from ..core import defaults
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..tasks import Task
 from . import cache as C
 from .engine import (
@@ -83,6 +83,9 @@ def evaluate(
     if not splits:
         raise InputError("no data to evaluate")
     family = splits[0].family
+    if layer is not None and not HEADS.get(family).layered:
+        raise UsageError(f"--layer picks the hidden layer of retrieval embeddings (bucc, "
+                         f"tatoeba); a {family} task predicts with its trained head")
     metrics = [metric_of(s) for s in splits]
     for s, m in zip(splits, metrics, strict=True):
         _check_split(s, m)

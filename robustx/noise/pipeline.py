@@ -138,6 +138,11 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
                         invalid += ls.add(rows)
                     advance(len(stats))
                 writer.close()
+                if invalid and invalid == len(s.dataset):
+                    raise InputError(
+                        f"{s.source}: none of its {invalid} example(s) can be kept valid (an "
+                        "answer that does not match its context, tags that do not match the "
+                        "tokens), so no noise could be added; nothing was written")
                 files.append({"file": out_relpath(s), "source": s.source,
                               "task": s.task.name if s.task else None, "family": s.family,
                               "lang": s.lang, "examples": len(s.dataset),

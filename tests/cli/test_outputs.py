@@ -141,3 +141,31 @@ def test_outputs_get_the_permissions_of_the_umask(tmp_path, capsys):
     assert code == 0
     assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755
     assert (tmp_path / "out" / "manifest.json").stat().st_mode & 0o777 == 0o644
+
+
+def _qa(path: Path, good: int, bad: int) -> Path:
+    ctx = "Berlin ist die Hauptstadt von Deutschland und hat viele Museen."
+    rows = [{"id": f"g{i}", "context": ctx, "question": "Was ist Berlin?",
+             "answers": {"answer_start": [0], "text": ["Berlin"]}} for i in range(good)]
+    rows += [{"id": f"b{i}", "context": ctx, "question": "Was ist Berlin?",
+              "answers": {"answer_start": [3], "text": ["Paris"]}} for i in range(bad)]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
+    return path
+
+
+def test_a_wholly_invalid_input_is_an_error_and_leaves_nothing(tmp_path, capsys):
+    src = _qa(tmp_path / "de.jsonl", 0, 3)
+    code, err = run(capsys, "corrupt", "--profile", "typo", "--task", "xquad", "--input",
+                    str(src), "--out", str(tmp_path / "o"))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "none of its 3 example(s) can be kept valid" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["de.jsonl"]
+
+
+def test_a_partly_invalid_input_is_written_with_a_warning(tmp_path, capsys):
+    src = _qa(tmp_path / "de.jsonl", 2, 1)
+    code, err = run(capsys, "corrupt", "--profile", "typo", "--task", "xquad", "--input",
+                    str(src), "--out", str(tmp_path / "o"))
+    assert code == 0
+    assert "warning: 1 example(s) could not be kept valid and were written unchanged" in err

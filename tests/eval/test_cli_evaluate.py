@@ -129,6 +129,8 @@ def bad_cases(ckpts, tmp_path_factory):
         "negative layer": (["evaluate", ckpts["retrieval"], "--task", "tatoeba", "--data",
                             SAMPLE / "tatoeba" / "ko.jsonl", "--layer", "-1"], "--layer must"),
         "layer not a number": ([*ev, "--data", xnli, "--layer", "seven"], "invalid int"),
+        "layer for a pair task": ([*ev, "--data", xnli, "--layer", "3"],
+                                  "--layer picks the hidden layer of retrieval embeddings"),
         "zero batch tokens": ([*ev, "--data", xnli, "--batch-tokens", "0"], "positive integer"),
         "negative batch tokens": ([*ev, "--data", xnli, "--batch-tokens", "-8"],
                                   "positive integer"),
@@ -146,7 +148,7 @@ BAD = ["missing checkpoint", "missing relative checkpoint", "hub id offline",
        "pickle-only checkpoint", "head does not fit task", "qa checkpoint for tagging",
        "label names do not match", "gold label not in the task", "empty split",
        "no data for the language", "non-existent data file", "layer too high", "negative layer",
-       "layer not a number", "zero batch tokens", "negative batch tokens",
+       "layer not a number", "layer for a pair task", "zero batch tokens", "negative batch tokens",
        "batch tokens not a number", "fp16 on cpu", "unknown task", "existing --out",
        "--out is a folder"]
 

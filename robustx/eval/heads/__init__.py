@@ -65,9 +65,11 @@ class Head:
     """What evaluation needs from a family's head.
 
     ``trained``: the checkpoint must carry trained head weights (retrieval reads the encoder).
+    ``layered``: predictions come from a chosen hidden layer (``--layer``).
     """
 
     trained: bool = True
+    layered: bool = False
 
     def params(self, model_config, layer: int | None) -> dict[str, Any]:
         """Parameters that change predictions (recorded in the document and the cache key)."""

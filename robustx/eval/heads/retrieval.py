@@ -162,6 +162,7 @@ class RetrievalHead(Head):
     """The encoder alone; the metric's ``retrieval_mode`` says what to retrieve."""
 
     trained = False
+    layered = True
 
     def params(self, model_config, layer):
         layer = check_layer(SimpleNamespace(config=model_config), layer)
