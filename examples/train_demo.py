@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 import tempfile
 from pathlib import Path
 
@@ -100,6 +101,11 @@ def train_tokenizer(texts: list[str], out: Path):
     return fast
 
 
+def say(text: str) -> None:
+    """Progress on stderr, so the minute of training is not a minute of silence."""
+    print(f"train_demo: {text}", file=sys.stderr, flush=True)
+
+
 def train_model(rows: list[dict], tokenizer, out: Path, args: argparse.Namespace) -> None:
     import torch
     from transformers import XLMRobertaConfig, XLMRobertaForSequenceClassification
@@ -120,7 +126,8 @@ def train_model(rows: list[dict], tokenizer, out: Path, args: argparse.Namespace
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr)
     order = random.Random(args.seed)
     model.train()
-    for _ in range(args.epochs):
+    for epoch in range(args.epochs):
+        say(f"training {out.name}: epoch {epoch + 1}/{args.epochs} ({len(rows)} pairs)")
         order.shuffle(rows)
         for start in range(0, len(rows), 32):
             batch = rows[start:start + 32]
@@ -153,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     train = {lang: make_rows(lang, args.per_lang, rng) for lang in CUES}
     test = {lang: make_rows(lang, max(30, args.per_lang // 4), rng) for lang in CUES}
     write_split(out / "test", test)
+    say(f"typo copies of the training data (severity {args.severity})")
     with tempfile.TemporaryDirectory() as tmp:
         clean_dir = write_split(Path(tmp) / "clean", train)
         api.corrupt("typo", Path(tmp) / "noisy", task="xnli", input=clean_dir,

@@ -32,6 +32,7 @@ class EngineConfig:
     batch_tokens: int = defaults.BATCH_TOKENS  # padded tokens per batch (see make_batches)
     precision: str = "auto"
     progress: bool = True
+    label: str = ""  # what runs, before each bar's language: "A typo-s3 xnli"
 
 
 def dist_env() -> tuple[int, int]:
@@ -176,7 +177,8 @@ def run(
     model.to(device).eval()
     local = _run_local(
         model, [features[i] for i in mine], collect, pad_id, device, dtype,
-        config.batch_tokens, model_kwargs or {}, config.progress and rank == 0, desc,
+        config.batch_tokens, model_kwargs or {}, config.progress and rank == 0,
+        f"{config.label} {desc}".strip(),
     )
     if world == 1:
         return local

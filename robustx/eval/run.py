@@ -67,11 +67,13 @@ def evaluate(
     split: str | None = None,
     return_predictions: bool = False,
     splits: Sequence | None = None,
+    progress_label: str = "",
 ) -> dict[str, Any]:
     """Score ``checkpoint`` on ``task`` and return the scores document.
 
     ``splits`` (already loaded :class:`robustx.tasks.split.Split` objects) replaces
-    ``task``/``data``/``langs``/``split`` when given.
+    ``task``/``data``/``langs``/``split`` when given. ``progress_label`` says on each progress
+    bar what runs (compare: the checkpoint and the condition).
     """
     from . import checkpoint as ckpt
 
@@ -104,6 +106,7 @@ def evaluate(
     prec, _ = resolve_precision(precision, dev)
     _, world = init_distributed(dev)
     config = EngineConfig(device=str(dev), batch_tokens=batch_tokens, precision=prec,
+                          label=progress_label,
                           progress=progress)
 
     results: dict[str, Any] = {}

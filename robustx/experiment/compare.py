@@ -140,14 +140,15 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str,
             failed(cond, exc)
     with reuse_last():  # one model in memory, loaded once per checkpoint for the noisy runs
         for label, ckpt in ckpts.items():  # clean first: a checkpoint that fails there stops
-            clean.docs[label] = evaluate(ckpt, task, splits=clean_splits, **kwargs)
+            clean.docs[label] = evaluate(ckpt, task, splits=clean_splits,
+                                         progress_label=f"{label} {CLEAN}", **kwargs)
         for label, ckpt in ckpts.items():
             for cond in noisy:
                 if cond.key not in noisy_splits:
                     continue
                 try:
                     cond.docs[label] = evaluate(ckpt, task, splits=noisy_splits[cond.key],
-                                                **kwargs)
+                                                progress_label=f"{label} {cond.key}", **kwargs)
                 except (RobustxError, RuntimeError, ValueError, OSError) as exc:
                     failed(cond, exc)
     source = str(data) if data is not None else "robustx built-in sample" if sample else None

@@ -124,7 +124,7 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
         with bar(progress, sum(len(s.dataset) for s in splits), "corrupting") as advance:
             for s in splits:
                 plan = make_plan(s, profile, seed, disabled)
-                advance(description=f"{profile.name} {s.name}")
+                advance(description=f"{profile.name} s{profile.severity} {s.name}")
                 writer = open_writer(tmp / out_relpath(s), s.fmt, s.dataset.features, s.layout)
                 invalid = 0
                 for batch in _batches(s, plan, num_proc):

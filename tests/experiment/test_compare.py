@@ -388,3 +388,30 @@ def test_a_pickle_only_or_wrong_head_checkpoint_fails_before_any_noisy_copy(
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert ("pickle" in err) if problem == "pickle" else ("does not fit a pair task" in err)
     assert not (tmp_path / "r").exists()
+
+
+def test_progress_bars_say_which_checkpoint_condition_and_language_run(
+        tiny_checkpoints, tmp_path, monkeypatch):
+    import contextlib
+
+    from robustx import api
+
+    seen: list[str] = []
+
+    @contextlib.contextmanager
+    def recording(enabled, total, desc, **_):
+        seen.append(desc)
+
+        def advance(n=0, description=None):
+            if description:
+                seen.append(description)
+
+        yield advance
+
+    monkeypatch.setattr("robustx.eval.engine.bar", recording)
+    monkeypatch.setattr("robustx.noise.pipeline.bar", recording)
+    pair = str(tiny_checkpoints["pair"])
+    api.compare(pair, pair, "xnli", sample=True, langs=["de"], severities=[1, 3],
+                out=tmp_path / "r", device="cpu", cache=False, progress=True, plots=False)
+    assert {"typo s1 xnli/de", "typo s3 xnli/de"} <= set(seen)
+    assert {"A clean de", "B clean de", "A typo-s1 de", "B typo-s3 de"} <= set(seen)
