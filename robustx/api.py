@@ -227,11 +227,10 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str | None = No
                       cache=cache, cache_dir=cache_dir, precision=precision,
                       allow_pickle=allow_pickle, force=force, sample=sample, progress=progress,
                       command=command, gate=config)
-    paths = R.write(doc, out, plots=plots)
-    result = None
-    if config is not None:
-        result = G.write_outputs(G.run_checks(doc, config), out / "gate-junit.xml",
-                                 report_path=out / "report.json")
+    result = G.run_checks(doc, config) if config is not None else None
+    paths = R.write(doc, out, plots=plots, gate=result)
+    if result is not None:
+        G.write_outputs(result, out / "gate-junit.xml", report_path=out / "report.json")
     return Comparison(doc, paths, result, why)
 
 

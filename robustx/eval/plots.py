@@ -1,6 +1,7 @@
 """PNG plots of a ``robustx.report/1`` document (matplotlib, Agg backend, imported on use).
 
-- ``<profile>-severity.png``: language-average score vs severity (0 = clean), A and B.
+- ``<profile>-severity.png``: language-average score vs severity (0 = clean), A and B; and
+  beside it B − A and B's gap − A's gap with their bootstrap confidence bands.
 - ``gap-heatmap.png``: robustness gap (clean − noisy, points) per language x condition,
   one panel per checkpoint on a shared colour scale.
 """
@@ -41,7 +42,24 @@ def severity_plot(doc: dict[str, Any], profile: str, path: Path) -> Path | None:
     if not points:
         return None
     xs = ([0] if ("clean", 0) in avg else []) + points
-    fig, ax = plt.subplots(figsize=(5, 3.5))
+    fig, (ax, delta) = plt.subplots(1, 2, figsize=(10, 3.5))
+    rows = [avg[("clean", 0) if x == 0 else (profile, x)] for x in xs]
+    for key, label, color in (("diff", "B − A", "C2"), ("gap_diff", "gap B − gap A", "C3")):
+        pts = [(x, r[key]) for x, r in zip(xs, rows, strict=True) if r.get(key)]
+        if not pts:
+            continue
+        px = [x for x, _ in pts]
+        delta.plot(px, [d["estimate"] for _, d in pts], marker="o", color=color, label=label)
+        delta.fill_between(px, [d["ci_low"] for _, d in pts], [d["ci_high"] for _, d in pts],
+                           color=color, alpha=0.2)
+    conf = doc.get("settings", {}).get("bootstrap", {}).get("confidence", 0.95)
+    delta.axhline(0, color="grey", lw=0.8)
+    delta.set_xticks(xs, ["clean" if x == 0 else str(x) for x in xs])
+    delta.set_xlabel(f"{profile} severity")
+    delta.set_ylabel(f"points ({conf:.0%} CI band)")
+    delta.set_title("B against A: score and robustness gap")
+    delta.legend()
+    delta.grid(alpha=0.3)
     for key, label in (("score_a", "A"), ("score_b", "B")):
         ys = [avg[("clean", 0) if x == 0 else (profile, x)][key] for x in xs]
         name = doc["checkpoints"][label]["name"]

@@ -1,7 +1,8 @@
 """Render a ``robustx.report/1`` document: report.json, report.md, a rich table, plots.
 
-report.md is meant to be pasted into a pull request or a model card: an averages table, one
-table per language, and the reproducibility block (fingerprints, signatures, seeds, versions).
+report.md is meant to be pasted into a pull request or a model card: the gate's verdict, an
+averages table, the measured noise of each condition, links to the plots, one table per
+language, and the reproducibility block (fingerprints, signatures, seeds, versions).
 """
 
 from __future__ import annotations
@@ -13,15 +14,20 @@ from typing import Any
 from ..core.files import write_text_atomic
 
 
-def write(doc: dict[str, Any], out: str | Path, plots: bool = True) -> dict[str, Any]:
-    """Write report.json, report.md and (optionally) PNG plots into ``out``; returns the paths."""
+def write(doc: dict[str, Any], out: str | Path, plots: bool = True, gate: Any = None
+          ) -> dict[str, Any]:
+    """Write report.json, report.md and (optionally) PNG plots into ``out``; returns the paths.
+
+    ``gate``: a :class:`robustx.eval.gate.GateResult` whose verdict report.md shows.
+    """
     from . import plots as P
 
     out = Path(out)
     paths: dict[str, Any] = {"json": out / "report.json", "md": out / "report.md"}
-    write_text_atomic(paths["json"], json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-    write_text_atomic(paths["md"], markdown(doc))
     paths["plots"] = P.write_all(doc, out / "plots") if plots else []
+    write_text_atomic(paths["json"], json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    links = [p.relative_to(out).as_posix() for p in paths["plots"]]
+    write_text_atomic(paths["md"], markdown(doc, plots=links, gate=gate))
     return paths
 
 
@@ -74,7 +80,29 @@ def _mcnemar_note(doc: dict[str, Any]) -> list[str]:
             "continuity correction from there on; pooled over languages for the average"]
 
 
-def markdown(doc: dict[str, Any]) -> str:
+def _mean(values: list) -> float | None:
+    vals = [v for v in values if isinstance(v, (int, float))]
+    return sum(vals) / len(vals) if vals else None
+
+
+def _intensity(doc: dict[str, Any]) -> list[str]:
+    """Measured noise per condition, averaged over languages as the scores are."""
+    conds = [c for c in doc["conditions"] if c["profile"] != "clean"]
+    if not conds:
+        return []
+    lines = ["## Noise per condition", "",
+             "| condition | words changed | CER | chrF | invalid examples |", "|---|---|---|---|---|"]
+    for c in conds:
+        per = list((c.get("intensity") or {}).values())
+        words, cer, chrf = (_mean([s.get(k) for s in per])
+                            for k in ("share_words_changed", "cer", "chrf"))
+        lines.append(f"| {c['profile']} s{c['severity']} | "
+                     f"{'n/a' if words is None else f'{words:.1%}'} | {_num(cer, '{:.3f}')} | "
+                     f"{_num(chrf)} | {_num(c.get('invalid_examples'), '{:d}')} |")
+    return [*lines, ""]
+
+
+def markdown(doc: dict[str, Any], plots: list[str] = (), gate: Any = None) -> str:
     """The report as Markdown tables (scores in percent, as XTREME reports them)."""
     a, b = doc["checkpoints"]["A"], doc["checkpoints"]["B"]
     conf = doc["settings"]["bootstrap"]["confidence"]
@@ -87,9 +115,19 @@ def markdown(doc: dict[str, Any]) -> str:
         f"({doc['settings']['bootstrap']['resamples']} resamples); gap = clean − noisy, in points",
         *_mcnemar_note(doc),
         "",
+    ]
+    if gate is not None:
+        from .gate import summary_markdown
+
+        verdict = summary_markdown(gate).rstrip("\n")
+        lines += [verdict.replace("### robustx gate", "## Gate", 1), ""]
+    lines += [
         "## Average over languages", "",
         *_table([r for r in doc["results"] if r["lang"] == "all"]), "",
+        *_intensity(doc),
     ]
+    if plots:
+        lines += ["## Plots", "", *(f"![{Path(p).stem}]({p})" for p in plots), ""]
     if doc["failures"]:
         lines += ["## Failed evaluations", ""]
         lines += [f"- {f['profile']} s{f['severity']}{' ' + f['lang'] if f['lang'] else ''}: "

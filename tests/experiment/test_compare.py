@@ -415,3 +415,16 @@ def test_progress_bars_say_which_checkpoint_condition_and_language_run(
                 out=tmp_path / "r", device="cpu", cache=False, progress=True, plots=False)
     assert {"typo s1 xnli/de", "typo s3 xnli/de"} <= set(seen)
     assert {"A clean de", "B clean de", "A typo-s1 de", "B typo-s3 de"} <= set(seen)
+
+
+def test_report_md_shows_the_gate_verdict_the_noise_and_the_plots(demo, tmp_path, capsys):
+    out = tmp_path / "r"
+    code = main(["compare", str(demo / "standard"), str(demo / "noise-augmented"), "--task",
+                 "xnli", "--data", str(demo / "test"), "--severity", "1,3", "--out", str(out),
+                 "--gate", str(ROOT / "examples" / "gate.yaml"), "--quiet"])
+    capsys.readouterr()
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert code == 0 and "## Gate: passed" in md and "| ✅ | report is readable" in md
+    assert "## Noise per condition" in md and "| typo s3 |" in md
+    for plot in ("typo-severity.png", "gap-heatmap.png"):
+        assert f"(plots/{plot})" in md and (out / "plots" / plot).is_file()
