@@ -186,10 +186,38 @@ _ROW_KEYS = ("lang", "profile", "severity", "score_a", "score_b", "diff", "gap_a
              "rel_drop_a", "rel_drop_b")
 
 
+def _finite(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _bad_number(row: dict) -> str | None:
+    """The first number of a result row that is missing or not finite (as ``key is value``)."""
+    fields = [(k, row[k], False) for k in ("score_a", "score_b", "gap_a", "gap_b")]
+    fields += [(k, row[k], True) for k in ("rel_drop_a", "rel_drop_b")]  # None: clean score 0
+    for key, optional in (("diff", False), ("gap_diff", True)):
+        d = row.get(key)
+        if d is None and optional:
+            continue
+        if not isinstance(d, dict):
+            return f"{key} is {d!r}"
+        fields += [(f"{key}.{f}", d.get(f), False) for f in ("estimate", "ci_low", "ci_high")]
+    mc = row.get("mcnemar")
+    if mc is not None:
+        if not isinstance(mc, dict):
+            return f"mcnemar is {mc!r}"
+        fields.append(("mcnemar.p_value", mc.get("p_value"), False))
+    for key, value, optional in fields:
+        if not (_finite(value) or (optional and value is None)):
+            return f"{key} is {value!r}, not a finite number"
+    return None
+
+
 def check_report(doc: Any) -> str | None:
     """Why ``doc`` cannot be gated (not a robustx.report/1 document, or malformed), or None.
 
-    Only the structure the gate reads is checked; report.schema.json is the full contract.
+    Only the structure the gate reads is checked, every number of every result row included
+    (the gate fails closed: a NaN anywhere is a failed gate); report.schema.json is the full
+    contract.
     """
     if not isinstance(doc, dict):
         return "not a robustx.report/1 document (not a JSON object)"
@@ -209,6 +237,9 @@ def check_report(doc: Any) -> str | None:
         missing = [k for k in _ROW_KEYS if not isinstance(r, dict) or k not in r]
         if missing:
             return f"malformed report (results[{i}] has no {missing[0]!r})"
+        bad = _bad_number(r)
+        if bad:
+            return f"malformed report (results[{i}].{bad})"
     for i, f in enumerate(doc["failures"]):
         if not (isinstance(f, dict) and {"profile", "severity", "error"} <= set(f)):
             return f"malformed report (failures[{i}] needs profile, severity and error)"
