@@ -43,12 +43,16 @@ def predict_split(model, tokenizer, split, config: EngineConfig, metric: Metric,
     return HEADS.get(split.family).predict(model, tokenizer, split, config, params, metric)
 
 
-def _check_split(split, metric: Metric) -> None:
-    """Fail before loading any model: empty split, missing gold column, unknown gold labels."""
-    if len(split.dataset) == 0:
-        raise InputError(f"{split.source}: the split for {split.lang} is empty")
-    metric.check(split)
-    HEADS.get(split.family).check(split, metric)
+def check_splits(splits: Sequence) -> list[Metric]:
+    """Each split's metric, after failing on what no model could score: an empty split, a
+    missing gold column, unknown gold labels. Cheap: run it before any model or noise."""
+    metrics = [metric_of(s) for s in splits]
+    for split, metric in zip(splits, metrics, strict=True):
+        if len(split.dataset) == 0:
+            raise InputError(f"{split.source}: the split for {split.lang} is empty")
+        metric.check(split)
+        HEADS.get(split.family).check(split, metric)
+    return metrics
 
 
 def evaluate(
@@ -88,9 +92,7 @@ def evaluate(
     if layer is not None and not HEADS.get(family).layered:
         raise UsageError(f"--layer picks the hidden layer of retrieval embeddings (bucc, "
                          f"tatoeba); a {family} task predicts with its trained head")
-    metrics = [metric_of(s) for s in splits]
-    for s, m in zip(splits, metrics, strict=True):
-        _check_split(s, m)
+    metrics = check_splits(splits)
     # The weights are read on the first cache miss only: a fully cached re-run reads none.
     path, model_config = ckpt.inspect(checkpoint, family, allow_pickle)
     loaded: list = []

@@ -88,7 +88,7 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str,
     :func:`robustx.eval.gate.run_checks` or :func:`robustx.eval.gate.gate`.
     """
     from ..eval.checkpoint import inspect, reuse_last
-    from ..eval.run import evaluate
+    from ..eval.run import check_splits, evaluate
     from ..tasks.sources import load_splits
 
     out = Path(out)
@@ -113,6 +113,7 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str,
         gate = load_config(gate)
     noisy = load_profiles(list(profiles), severities)
     clean_splits = load_splits(task, langs, data, sample=sample)
+    check_splits(clean_splits)  # bad gold labels fail before any noisy copy is written
     check_coverage(noisy, clean_splits)
     if gate is not None:
         from ..eval.gate import validate_against

@@ -237,3 +237,27 @@ def test_evaluate_on_hostile_files(tiny_checkpoints, case):
             assert all(math.isfinite(r["score"]) for r in doc["results"].values())
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.mark.slow
+@settings(max_examples=N or 2000, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(case=hostile_file())
+def test_compare_on_hostile_files(tiny_checkpoints, case):
+    task, fmt, raw = case
+    workdir = Path(tempfile.mkdtemp())
+    try:
+        src = workdir / f"de.{fmt}"
+        src.write_bytes(raw)
+        ckpt = str(tiny_checkpoints[CKPT_FAMILY[task]])
+        code, err = _run(["compare", ckpt, ckpt, "--task", task, "--data", str(src),
+                          "--device", "cpu", "--no-cache", "--quiet", "--out",
+                          str(workdir / "r")])
+        assert code in (0, 1, 2), err
+        if code == 2:
+            _check_outcome(code, err, workdir, {src.name})
+        else:
+            doc = json.loads((workdir / "r" / "report.json").read_text(encoding="utf-8"))
+            assert doc["task"] == task
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
