@@ -34,11 +34,11 @@ SAMPLE_DIR = Path(__file__).parent / "sample"
 
 
 def make_split(task: Task | None, dataset: Any, *, lang: str, source: str, relpath: str,
-               fmt: str, manifest: dict | None = None, layout: dict | None = None) -> Split:
+               fmt: str, manifest: dict | None = None, layout: Any = None) -> Split:
     """A :class:`Split` of ``dataset``, its family inferred from the columns without a task."""
     cols = list(dataset.column_names)
     reserved = [c for c in cols if c.startswith(HIDDEN_PREFIX)]
-    if reserved and layout is None:
+    if reserved and not isinstance(layout, dict):  # only a SQuAD flattener adds hidden columns
         raise InputError(f"{source}: column name {reserved[0]!r} is reserved "
                          f"(names starting with {HIDDEN_PREFIX!r} are robustx's own)")
     family = task.family if task else infer_family(cols, source)

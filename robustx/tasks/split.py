@@ -36,10 +36,10 @@ class Split:
     relpath: str
     fmt: str
     manifest: dict | None = field(default=None, repr=False)
-    # SQuAD-style JSON: the document without the parts the rows carry (see
-    # :func:`robustx.tasks.io.squad.squad_rows`), so that the writer can put the noisy rows back
-    # into the input's nesting.
-    layout: dict | None = field(default=None, repr=False)
+    # What the writer needs to give the input its shape back: for SQuAD-style JSON the document
+    # without the parts the rows carry (a dict, see :func:`robustx.tasks.io.squad.squad_rows`);
+    # for JSON rows that differ in their keys, each row's keys (:class:`robustx.tasks.io.base.RowKeys`).
+    layout: Any = field(default=None, repr=False)
 
     @property
     def name(self) -> str:

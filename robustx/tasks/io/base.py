@@ -18,6 +18,48 @@ from ...registry import Registry
 from ..split import HIDDEN_PREFIX
 
 
+class RowKeys:
+    """The keys each input row had, in its order, when rows differ in them.
+
+    Arrow gives every row every column (a key missing from a JSON row reads as null), so a
+    writer without this would add ``"sentence2": null`` to rows that never had it. Kept only
+    when rows differ: one small integer per row.
+    """
+
+    def __init__(self) -> None:
+        from array import array
+
+        self._ids: dict[tuple[str, ...], int] = {}
+        self.keysets: list[tuple[str, ...]] = []
+        self.index = array("I")
+
+    def add(self, row: dict) -> None:
+        keys = tuple(row)
+        i = self._ids.get(keys)
+        if i is None:
+            i = self._ids[keys] = len(self.keysets)
+            self.keysets.append(keys)
+        self.index.append(i)
+
+    def result(self) -> RowKeys | None:
+        """Itself when rows differ, else None (Arrow's columns are then the rows' keys)."""
+        return self if len(self.keysets) > 1 else None
+
+    def restore(self, n: int, row: dict[str, Any]) -> dict[str, Any]:
+        """Row ``n`` with the keys it had, in its order."""
+        return {k: row[k] for k in self.keysets[self.index[n]]}
+
+
+def restored(rows_: Iterator[dict[str, Any]], keys: RowKeys | None, start: int
+             ) -> Iterator[dict[str, Any]]:
+    """``rows_`` (from row number ``start`` on) as their input rows had them."""
+    if keys is None:
+        yield from rows_
+        return
+    for n, row in enumerate(rows_, start):
+        yield keys.restore(n, row)
+
+
 class Writer(Protocol):
     """Writes noisy batches (column -> values) of one split, then closes the file."""
 

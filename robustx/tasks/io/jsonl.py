@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
-from .base import Format, check_kinds, register, rows, visible
+from .base import Format, RowKeys, check_kinds, register, restored, rows, visible
 
 CHUNK = 1 << 20  # datasets' default (10 MB) made peak memory grow with the file size
 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(..., ensure_ascii=False)
 
 
-def validate(path: Path) -> int:
+def validate(path: Path, keys: RowKeys | None = None) -> int:
     """Scan a JSONL file line by line (constant memory), fail on the first bad line; count rows.
 
     A bad line is malformed JSON, not UTF-8, not an object, or gives a field another JSON type
@@ -39,23 +39,32 @@ def validate(path: Path) -> int:
             if not isinstance(row, dict):
                 raise InputError(f"{path}:{n}: expected a JSON object, got {type(row).__name__}")
             check_kinds(row, f"{path}:{n}", f"line {n}", first)
+            if keys is not None:
+                keys.add(row)
             n_rows += 1
     return n_rows
 
 
-def read(path: Path, datasets: Any) -> tuple[Any, None]:
-    if validate(path) == 0:
+def read(path: Path, datasets: Any) -> tuple[Any, RowKeys | None]:
+    keys = RowKeys()
+    if validate(path, keys) == 0:
         raise InputError(f"{path}: no examples (empty file)")
     # 1 MB chunks: the reader's memory stays flat whatever the file size
-    return datasets.Dataset.from_json(str(path), chunksize=CHUNK), None
+    return datasets.Dataset.from_json(str(path), chunksize=CHUNK), keys.result()
 
 
 class JsonlWriter:
-    def __init__(self, path: Path, features: Any = None, layout: dict | None = None) -> None:
+    """One object per line; with :class:`RowKeys`, each row with the keys its input line had."""
+
+    def __init__(self, path: Path, features: Any = None, layout: Any = None) -> None:
         self.fh = path.open("w", encoding="utf-8", newline="")
+        self.keys = layout if isinstance(layout, RowKeys) else None
+        self.n = 0
 
     def write(self, batch: dict[str, list]) -> None:
-        self.fh.write("".join(f"{_JSON(row)}\n" for row in rows(visible(batch))))
+        out = list(restored(rows(visible(batch)), self.keys, self.n))
+        self.n += len(out)
+        self.fh.write("".join(f"{_JSON(row)}\n" for row in out))
 
     def close(self) -> None:
         self.fh.close()
