@@ -41,7 +41,7 @@ CASES = [  # task, checkpoint, data file (relative to the sample), language, met
     ("xnli", "pair", "xnli/de.jsonl", "de", "accuracy"),
     ("pawsx", "pawsx", "pawsx/ko.jsonl", "ko", "accuracy"),
     ("panx", "tagging", "panx/zh.jsonl", "zh", "f1"),
-    ("udpos", "udpos", "udpos/th.jsonl", "th", "accuracy"),
+    ("udpos", "udpos", "udpos/th.jsonl", "th", "f1"),
     ("xquad", "qa", "xquad/th.jsonl", "th", "f1"),
     ("mlqa", "qa", "mlqa/zh.jsonl", "zh", "f1"),
     ("tydiqa", "qa", None, "en", "f1"),

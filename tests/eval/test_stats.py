@@ -45,7 +45,7 @@ def test_entity_f1_is_corpus_level_from_counts():
 
 @pytest.mark.parametrize("kind, stats", [
     ("accuracy", {"correct": [1, 0, 1]}),
-    ("pos", {"correct": [3, 1], "total": [4, 2]}),
+    ("pos", {"tp": [2, 0], "pred": [3, 1], "gold": [3, 2], "correct": [3, 1], "total": [4, 2]}),
     ("bucc", {"tp": [1, 0, 1], "pred": [1, 1, 0.5], "gold": [1, 1, 1]}),
     ("squad", {"exact_match": [1, 0], "f1": [100, 40]}),
     ("ner", {"tp": [0], "pred": [0], "gold": [0]}),

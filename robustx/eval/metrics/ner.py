@@ -1,5 +1,5 @@
 """PAN-X entity F1 over BIO tags, counting chunks exactly like seqeval's default (conlleval)
-mode, micro-averaged over the corpus (summed tp / predicted / gold chunk counts)."""
+mode on the joined corpus, as XTREME's scoring does (summed tp / predicted / gold counts)."""
 
 from __future__ import annotations
 
@@ -53,13 +53,39 @@ def entity_counts(gold: Sequence[str], pred: Sequence[str]) -> tuple[int, int, i
     return len(g & p), len(p), len(g)
 
 
+def corpus_counts(golds: Sequence[Sequence[str]], preds: Sequence[Sequence[str]]
+                  ) -> list[tuple[int, int, int]]:
+    """Per-sentence (tp, predicted, gold) chunk counts that sum to seqeval's corpus counts.
+
+    seqeval's ``f1_score`` on a list of sentences joins them with an ``O`` between each, and a
+    tag whose type is empty (``X``, or ``B`` alone) has the same type as that ``O``, so a chunk
+    can run across the join. Chunking the joined corpus the same way and counting each chunk in
+    the sentence where it ends gives exactly seqeval's numbers, still additive per sentence.
+    """
+    owner: list[int] = []
+    for n, gold in enumerate(golds):
+        owner.extend([n] * (len(gold) + 1))  # the sentence's tokens and the O after them
+
+    def joined(seqs: Sequence[Sequence[str]]) -> list[str]:
+        return [str(t) for s in seqs for t in (*s, "O")]
+
+    g, p = entities(joined(golds)), entities(joined(preds))
+    counts = [[0, 0, 0] for _ in golds]
+    for _, _, end in p:
+        counts[owner[end]][1] += 1
+    for chunk in g:
+        counts[owner[chunk[2]]][2] += 1
+        counts[owner[chunk[2]]][0] += chunk in p
+    return [(tp, pr, go) for tp, pr, go in counts]
+
+
 class EntityF1(CorpusF1):
     name = "ner"
     labelled = True
 
     def example_stats(self, preds, split):
         golds = [gold_names(row, split.label_names) for row in split.dataset[split.fields["tags"]]]
-        counts = [entity_counts(g, p) for g, p in zip(golds, preds, strict=True)]
+        counts = corpus_counts(golds, preds)
         return {k: [float(c[i]) for c in counts] for i, k in enumerate(self.stats)}
 
 

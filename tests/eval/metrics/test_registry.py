@@ -11,7 +11,7 @@ from tests.eval.helpers import PAIR_ROWS, TAG_ROWS, make_split
 
 SUMS = {  # one set of summed statistics per metric, n = 7
     "accuracy": {"correct": 3.0}, "tatoeba": {"correct": 5.0},
-    "pos": {"correct": 11.0, "total": 13.0},
+    "pos": {"tp": 8.0, "pred": 10.0, "gold": 11.0, "correct": 11.0, "total": 13.0},
     "ner": {"tp": 5.0, "pred": 7.0, "gold": 9.0}, "bucc": {"tp": 2.0, "pred": 2.5, "gold": 3.0},
     "squad": {"exact_match": 3.0, "f1": 4.3}, "mlqa": {"exact_match": 1.0, "f1": 2.9},
 }
@@ -56,7 +56,10 @@ def test_zero_denominators_score_zero():
 
 def test_values_sum_the_per_example_stats():
     assert METRICS.get("accuracy").values({"correct": [1, 1, 0, 1]}, 4) == {"accuracy": 75.0}
-    assert METRICS.get("pos").values({"correct": [3], "total": [6]}, 1) == {"accuracy": 50.0}
+    pos = METRICS.get("pos").values({"tp": [1, 1], "pred": [2, 1], "gold": [2, 2],
+                                     "correct": [3, 0], "total": [6, 0]}, 2)
+    assert pos == pytest.approx({"f1": 400 / 7, "precision": 200 / 3, "recall": 50.0,
+                                 "accuracy": 50.0})
     assert METRICS.get("squad").values({"exact_match": [1, 0], "f1": [1, 0.5]}, 2) == \
         {"exact_match": 50.0, "f1": 75.0}
 
