@@ -101,6 +101,12 @@ def file_lang(ds: Any, path: Path, task: Task | None, langs: Sequence[str] | Non
     for col in LANG_COLUMNS:
         if col in ds.column_names:
             values = set(ds.unique(col))
+            if any(not isinstance(v, str) or not v.strip() for v in values):
+                row, bad = next((i, v) for i, v in enumerate(ds[col])
+                                if not isinstance(v, str) or not v.strip())
+                raise InputError(f"{path}: row {row + 1} has no language in column {col!r} "
+                                 f"(got {bad!r}); give every row a language code, or drop the "
+                                 "column and name the file like 'de.jsonl'")
             if len(values) == 1:
                 return str(values.pop())
             return "mixed"

@@ -45,3 +45,17 @@ def test_reserved_column_names_are_refused(tmp_path):
     p = write_jsonl(tmp_path / "de.jsonl", [dict(PAIRS[0], __rx_para_answers=1)])
     with pytest.raises(InputError, match="column name '__rx_para_answers' is reserved"):
         load_splits("xnli", data=p)
+
+
+def test_a_language_column_with_an_empty_or_null_value_names_the_row(tmp_path):
+    import json
+
+    from robustx.errors import InputError
+    from robustx.tasks.sources import load_splits
+
+    src = tmp_path / "de.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"source_sentence": "a", "language": "de"}, {"source_sentence": "b"},
+        {"source_sentence": "c", "language": ""}]), encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 2 has no language in column 'language' \(got None\)"):
+        load_splits("tatoeba", data=src)
