@@ -50,8 +50,13 @@ def _json_hash(path: Path, tmp: Path) -> str:
 
 
 def _local(text: str, tmp: Path) -> str:
-    """``text`` with this run's folder and this checkout's path (profiles record it) replaced."""
-    return text.replace(str(tmp), "<tmp>").replace(str(ROOT), "<root>")
+    """``text`` with this run's folder and the checkout's path (profiles record it) replaced:
+    the checkout of the robustx that runs, which an editable install may put elsewhere."""
+    import robustx
+
+    package_root = str(Path(robustx.__file__).resolve().parents[1])
+    return (text.replace(str(tmp), "<tmp>").replace(package_root, "<root>")
+            .replace(str(ROOT), "<root>"))
 
 
 def _robustx(argv: list[str]) -> int:
