@@ -12,14 +12,20 @@ from .families import FAMILIES
 
 
 def gold_names(values: Sequence, label_names: Sequence[str] | None) -> list[str]:
-    """Gold labels as names: ints index ``label_names``, strings pass through."""
+    """Gold labels as names: ints index ``label_names``, and so do digit strings that are not
+    names themselves (a TSV or CSV cell holds the hub's ClassLabel int ``2`` as the text ``"2"``:
+    contradiction for XNLI, while PAWS-X's names are ``"0"``/``"1"`` already); other strings pass
+    through."""
+    names = None if label_names is None else [str(n) for n in label_names]
     out = []
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, int) or label_names is None \
-                or not 0 <= v < len(label_names):
+        if isinstance(v, str) and names and v.isascii() and v.isdigit() and v not in names:
+            v = int(v)
+        if isinstance(v, bool) or not isinstance(v, int) or names is None \
+                or not 0 <= v < len(names):
             out.append(str(v))  # an index outside the names (e.g. -1) stays visible as such
         else:
-            out.append(str(label_names[v]))
+            out.append(names[v])
     return out
 
 
