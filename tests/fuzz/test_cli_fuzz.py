@@ -112,6 +112,19 @@ def hostile_file(draw):
     return task, fmt, raw
 
 
+@contextlib.contextmanager
+def hostile_input(case):
+    """(task, the file written in a fresh folder, that folder), removed afterwards."""
+    task, fmt, raw = case
+    workdir = Path(tempfile.mkdtemp())
+    try:
+        src = workdir / f"de.{fmt}"
+        src.write_bytes(raw)
+        yield task, src, workdir
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def _run(argv: list[str]) -> tuple[int, str]:
     err = io.StringIO()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
@@ -134,11 +147,7 @@ def _check_outcome(code: int, err: str, workdir: Path, keep: set[str]) -> None:
 def test_corrupt_on_hostile_files(case, profile):
     from robustx.tasks.sources import load_splits
 
-    task, fmt, raw = case
-    workdir = Path(tempfile.mkdtemp())
-    try:
-        src = workdir / f"de.{fmt}"
-        src.write_bytes(raw)
+    with hostile_input(case) as (task, src, workdir):
         out = workdir / "out"
         code, err = _run(["corrupt", "--profile", profile, "--task", task, "--input", str(src),
                           "--out", str(out), "--quiet"])
@@ -148,8 +157,6 @@ def test_corrupt_on_hostile_files(case, profile):
             assert len(noisy.dataset) == len(clean.dataset)
             assert noisy.dataset.column_names == clean.dataset.column_names
             assert {p.name for p in workdir.iterdir()} == {src.name, "out"}
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 REPORT_VALUE = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(), st.none(),
@@ -221,11 +228,7 @@ CKPT_FAMILY = {"xnli": "pair", "panx": "tagging", "xquad": "qa", "tatoeba": "ret
 @EVAL_FUZZ
 @given(case=hostile_file())
 def test_evaluate_on_hostile_files(tiny_checkpoints, case):
-    task, fmt, raw = case
-    workdir = Path(tempfile.mkdtemp())
-    try:
-        src = workdir / f"de.{fmt}"
-        src.write_bytes(raw)
+    with hostile_input(case) as (task, src, workdir):
         out = workdir / "scores.json"
         code, err = _run(["evaluate", str(tiny_checkpoints[CKPT_FAMILY[task]]), "--task", task,
                           "--data", str(src), "--device", "cpu", "--no-cache", "--quiet",
@@ -235,8 +238,6 @@ def test_evaluate_on_hostile_files(tiny_checkpoints, case):
             doc = json.loads(out.read_text(encoding="utf-8"))
             assert doc["task"] == task and doc["results"]
             assert all(math.isfinite(r["score"]) for r in doc["results"].values())
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.mark.slow
@@ -244,11 +245,7 @@ def test_evaluate_on_hostile_files(tiny_checkpoints, case):
           suppress_health_check=list(HealthCheck))
 @given(case=hostile_file())
 def test_compare_on_hostile_files(tiny_checkpoints, case):
-    task, fmt, raw = case
-    workdir = Path(tempfile.mkdtemp())
-    try:
-        src = workdir / f"de.{fmt}"
-        src.write_bytes(raw)
+    with hostile_input(case) as (task, src, workdir):
         ckpt = str(tiny_checkpoints[CKPT_FAMILY[task]])
         code, err = _run(["compare", ckpt, ckpt, "--task", task, "--data", str(src),
                           "--device", "cpu", "--no-cache", "--quiet", "--out",
@@ -259,5 +256,3 @@ def test_compare_on_hostile_files(tiny_checkpoints, case):
         else:
             doc = json.loads((workdir / "r" / "report.json").read_text(encoding="utf-8"))
             assert doc["task"] == task
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
