@@ -12,17 +12,17 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .core import defaults
 from .errors import UsageError
-from .eval.report import COLUMNS as REPORT_COLUMNS
-from .eval.report import row_cells as report_row_cells
-from .noise.profiles import Profile, load_profile
-from .tasks import Task
 
-__all__ = ["REPORT_COLUMNS", "Comparison", "compare", "corrupt", "defaults", "evaluate", "gate",
-           "is_main_process", "list_profiles", "list_tasks", "report_row_cells"]
+if TYPE_CHECKING:
+    from .noise.profiles import Profile
+    from .tasks import Task
+
+__all__ = ["Comparison", "compare", "corrupt", "defaults", "evaluate", "gate", "is_main_process",
+           "list_profiles", "list_tasks"]  # and, on first use, REPORT_COLUMNS, report_row_cells
 
 
 def corrupt(profile: str | Profile, out: str | Path, *, task: Task | str | None = None,
@@ -48,6 +48,8 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: Task | str | None 
     if num_proc < 1 or num_proc > (cores or 1):
         raise UsageError(f"--num-proc {num_proc}: this machine gives robustx {cores} CPU core(s); "
                          f"use 1 to {cores}")
+    from .noise.profiles import Profile, load_profile
+
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     prof = prof.at(severity)
     _check_out_dir(Path(out), input, force)
@@ -110,7 +112,7 @@ def _check_out_file(path: Path, force: bool) -> None:
 
 def list_profiles() -> list[dict[str, Any]]:
     """Shipped profiles with their default-severity signatures."""
-    from .noise.profiles import shipped_profiles
+    from .noise.profiles import load_profile, shipped_profiles
     from .noise.signature import signature
 
     out = []
@@ -170,6 +172,16 @@ def evaluate(checkpoint: str | Path, task: Task | str | None, *, data: str | Pat
     return doc
 
 
+def __getattr__(name: str) -> Any:
+    """``REPORT_COLUMNS`` and ``report_row_cells`` (the report table's cells, for renderers),
+    imported on first use so that building the CLI parser imports none of the report code."""
+    if name in ("REPORT_COLUMNS", "report_row_cells"):
+        from .eval import report
+
+        return report.COLUMNS if name == "REPORT_COLUMNS" else report.row_cells
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 @dataclass
 class Comparison:
     """What :func:`compare` produced: the report, where it was written, the gate's verdict."""
@@ -218,6 +230,8 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str | None = No
     task = resolve_task(task)
     config = G.load_config(gate) if gate is not None else None
     if max_drop is not None:
+        from .noise.profiles import load_profile
+
         names = [load_profile(p).name for p in dict.fromkeys(profiles)]
         config = G.with_max_drop(config, names, max_drop)
     out = Path(out)

@@ -196,7 +196,7 @@ def test_help_imports_neither_numpy_nor_torch_nor_compare(args):
         "import sys; from robustx.cli import main; "
         f"rc = main({args!r}); "
         "assert rc == 0, rc; "
-        "heavy = ('numpy', 'torch', 'transformers', 'scipy', 'robustx.experiment.compare'); "
+        "heavy = ('numpy', 'torch', 'transformers', 'scipy', 'robustx.experiment.compare', 'robustx.eval.report', 'robustx.noise.profiles', 'robustx.tasks'); "
         "print('IMPORTED', [m for m in heavy if m in sys.modules], file=sys.stderr)"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
