@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from rapidfuzz.distance.Levenshtein import distance as levenshtein
 
 from ..registry import Registry
+from ..tasks import languages
 from ..tasks.families import FAMILIES, SPANS, TEXT, TOKENS
 from ..tasks.split import PARA_ANSWERS, PARA_KEY
 from .base import OPS, Op, load_all_ops
@@ -433,6 +434,16 @@ def _answers_valid(context: str, answers: dict) -> bool:
                for s, t in zip(starts, texts))
 
 
+@lru_cache(maxsize=1024)
+def _lang_code(value: str) -> str:
+    return languages.code(value) or value
+
+
+def row_lang(value: Any, default: str) -> str:
+    """A row's language column value as robustx's code (``deu`` -> ``de``); ``default`` if empty."""
+    return _lang_code(str(value)) if value else default
+
+
 def corrupt_example(row: dict[str, Any], plan: Plan) -> tuple[dict[str, Any], str, Stats, bool]:
     """One example -> (noisy example, language, stats, valid).
 
@@ -441,7 +452,7 @@ def corrupt_example(row: dict[str, Any], plan: Plan) -> tuple[dict[str, Any], st
     caller counts and reports it. What has to stay intact is the family's ``structure``: the
     function of :data:`STRUCTURES` that the plan resolved once.
     """
-    lang = str(row.get(plan.lang_column) or plan.lang) if plan.lang_column else plan.lang
+    lang = row_lang(row.get(plan.lang_column), plan.lang) if plan.lang_column else plan.lang
     key = example_key(row, plan.id_column)
     total = Stats(unavailable=[0] * len(plan.profile.steps))
     return plan.corrupt(row, dict(row), lang, key, total, plan)

@@ -21,7 +21,7 @@ from ..tasks.fingerprint import data_fingerprint
 from ..tasks.io import open_writer
 from ..tasks.split import Split
 from . import manifest as mf
-from .engine import Plan, check_languages, corrupt_example
+from .engine import Plan, check_languages, corrupt_example, row_lang
 from .intensity import LangStats, stats_row
 from .profiles import Profile
 from .signature import signature
@@ -102,7 +102,7 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
                          f"(covers: {', '.join(profile.languages)}); drop them from --lang, or "
                          "omit --lang to skip uncovered languages")
     langs = sorted({s.lang for s in splits if s.lang != "mixed"} |
-                   {v for s in splits if s.lang == "mixed"
+                   {row_lang(v, s.lang) for s in splits if s.lang == "mixed"
                     for c in LANG_COLUMNS if c in s.dataset.column_names
                     for v in s.dataset.unique(c)})
     disabled = check_languages(profile, langs)

@@ -105,7 +105,7 @@ for _t in (
     Task("tydiqa", QA, tuple(sorted(TYDIQA_NAMES)), "squad", "tydiqa", split="validation",
          hub_names=TYDIQA_NAMES, hub_filter=("id", "{name}-"), aliases=("tydiqa-goldp",)),
     Task("bucc", RETRIEVAL, ("de", "fr", "ru", "zh"), "bucc", "bucc18.{lang}",
-         split="validation", aliases=("bucc18",)),
+         split="validation", aliases=("bucc18", "bucc2018")),
     Task("tatoeba", RETRIEVAL, tuple(sorted(TATOEBA_CODES)), "tatoeba", "tatoeba.{name}",
          split="validation", hub_names=TATOEBA_CODES),
 ):

@@ -13,11 +13,10 @@ from typing import Any
 
 from ..errors import InputError, UsageError
 from ..registry import suggest
-from . import FAMILIES, PAIR, QA, RETRIEVAL, TAGGING, TASKS, XTREME_LANGS, Task, get_task
+from . import FAMILIES, PAIR, QA, RETRIEVAL, TAGGING, TASKS, XTREME_LANGS, Task, get_task, languages
 from .io import SUFFIXES, format_of
 
 LANG_COLUMNS = ("language", "lang")
-LANG_IN_NAME = re.compile(r"(?<![a-z])([a-z]{2})(?![a-z])")
 SCAN = 1000  # rows checked per column (Arrow columns have one type; this finds stray nulls too)
 
 
@@ -26,16 +25,28 @@ def resolve_task(task: Task | str | None) -> Task | None:
     return task if task is None or isinstance(task, Task) else get_task(task)
 
 
-def check_langs(task: Task | None, langs: Sequence[str] | None) -> None:
-    """Unknown languages are errors with suggestions, before anything is read."""
+def check_langs(task: Task | None, langs: Sequence[str] | None, *, local: bool = False
+                ) -> list[str] | None:
+    """``--lang`` values as robustx's codes (``deu`` -> ``de``), checked before anything is read.
+
+    The hub has only the task's languages; local files may hold any language there is (one
+    robustx has no resources for is reported by the noise, not refused here).
+    """
+    if not langs:
+        return None
     valid = task.languages if task else tuple(XTREME_LANGS)
-    for lang in langs or ():
-        if lang not in valid:
-            if task and lang in XTREME_LANGS:  # a real language, just not one of this task's
+    out = []
+    for lang in langs:
+        norm = languages.code(lang)
+        if norm is None or (norm not in valid and not local):
+            if task and norm in XTREME_LANGS:  # a real language, just not one of this task's
                 raise UsageError(f"{task.name} has no language {lang!r}; its languages are "
-                                 f"{', '.join(task.languages)}")
+                                 f"{', '.join(task.languages)} (local files may hold any "
+                                 "language: pass them with --input/--data)")
             what = f"language for {task.name}" if task else "language"
             raise suggest(lang, valid, what)
+        out.append(norm)
+    return out
 
 
 def data_files(folder: Path) -> list[Path]:
@@ -75,15 +86,27 @@ def map_fields(family: str, columns: Sequence[str], where: str) -> dict[str, str
     return fields
 
 
+MLQA_NAME = re.compile(r"context-([a-z]{2})-question-([a-z]{2})")
+
+
 def lang_from_name(path: Path, task: Task | None) -> str | None:
-    """``de.jsonl``, ``xnli.de.tsv``, ``test-de.jsonl``... -> ``de`` (only valid languages)."""
-    valid = set(task.languages if task else XTREME_LANGS)
-    stem = path.name[: -len(path.suffix)]
-    for part in (stem, path.parent.name):
-        hits = [m for m in LANG_IN_NAME.findall(part.lower()) if m in valid]
+    """``de.jsonl``, ``xnli.de.tsv``, ``test-de.tsv``, ``tatoeba.deu-eng.deu``,
+    ``udpos.German``, ``xquad.ro.json`` -> the language; MLQA's ``test-context-de-question-en``
+    -> the context's. The task's languages first, then any ISO 639-1 code."""
+    known = frozenset(task.languages if task else XTREME_LANGS)
+    stem = path.name[: -len(path.suffix)] if format_of_suffix(path) else path.name
+    m = MLQA_NAME.search(stem.lower())
+    if m:
+        return m.group(1)
+    for part, any_iso in ((stem, True), (path.parent.name, False)):
+        hits = languages.in_name(part, known, any_iso=any_iso)
         if hits:
             return hits[-1]
     return None
+
+
+def format_of_suffix(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES
 
 
 def task_from_path(rel: Path) -> Task | None:
@@ -108,7 +131,8 @@ def file_lang(ds: Any, path: Path, task: Task | None, langs: Sequence[str] | Non
                                  f"(got {bad!r}); give every row a language code, or drop the "
                                  "column and name the file like 'de.jsonl'")
             if len(values) == 1:
-                return str(values.pop())
+                value = str(values.pop())
+                return languages.code(value) or value
             return "mixed"
     guess = lang_from_name(path, task)
     if guess:

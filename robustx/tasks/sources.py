@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, UsageError
-from . import HUB_DATASET, TASKS, Task
+from . import HUB_DATASET, TASKS, Task, languages
 from . import io as formats
 from .discovery import (
     LANG_COLUMNS,
@@ -24,6 +24,7 @@ from .discovery import (
     file_lang,
     infer_family,
     label_names_for,
+    lang_from_name,
     map_fields,
     resolve_task,
     task_from_path,
@@ -73,6 +74,9 @@ def load_local(task: Task | None, langs: Sequence[str] | None, data: Path) -> li
             other = task_from_path(rel)
             if other is not None and other.name != task.name:
                 continue  # a mixed folder: keep only the asked task
+        named = lang_from_name(path, ftask)
+        if langs and named and named not in langs and len(langs) > 1:
+            continue  # --lang filters before anything is read or checked
         ds, layout = formats.read(path)
         lang = file_lang(ds, path, ftask, langs)
         if langs and lang != "mixed" and lang not in langs:
@@ -80,7 +84,7 @@ def load_local(task: Task | None, langs: Sequence[str] | None, data: Path) -> li
         if lang == "mixed" and langs:
             col = next(c for c in LANG_COLUMNS if c in ds.column_names)
             keep = set(langs)
-            ds = ds.filter(lambda r, c=col, k=keep: r[c] in k)
+            ds = ds.filter(lambda r, c=col, k=keep: (languages.code(r[c]) or r[c]) in k)
             if len(ds) == 0:
                 continue
         splits.append(make_split(ftask, ds, lang=lang, source=str(path), relpath=rel.as_posix(),
@@ -162,7 +166,7 @@ def load_splits(task: Task | str | None, langs: Sequence[str] | None = None,
                 *, sample: bool = False) -> list[Split]:
     """Entry point: ``data`` None -> the hub (or the built-in sample when ``sample``)."""
     t = resolve_task(task)
-    check_langs(t, langs)
+    langs = check_langs(t, langs, local=data is not None)
     if data is not None:
         return load_local(t, langs, Path(data))
     if sample:

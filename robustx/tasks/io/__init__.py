@@ -12,12 +12,16 @@ from . import jsonl  # noqa: F401
 from . import json  # noqa: F401
 from . import parquet  # noqa: F401
 from . import csv  # noqa: F401
+from . import parallel  # noqa: F401  (named layouts: tried before any suffix, in this order)
+from . import xtreme_tsv  # noqa: F401
+from . import conllu  # noqa: F401
 # isort: on
 from .base import (
     FORMATS,
     SUFFIXES,
     Format,
     Writer,
+    companions,
     format_of,
     open_writer,
     read,
@@ -25,5 +29,5 @@ from .base import (
     release_memory,
 )
 
-__all__ = ["FORMATS", "SUFFIXES", "Format", "Writer", "format_of", "open_writer", "read",
+__all__ = ["FORMATS", "SUFFIXES", "Format", "Writer", "companions", "format_of", "open_writer", "read",
            "read_file", "release_memory"]

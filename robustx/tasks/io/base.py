@@ -68,38 +68,77 @@ class Writer(Protocol):
     def close(self) -> None: ...
 
 
+def _no_companions(path: Path) -> tuple[Path, ...]:
+    return ()
+
+
 @dataclass(frozen=True)
 class Format:
     """One file format: ``read(path, datasets) -> (dataset, layout or None)`` and
-    ``writer(path, features, layout) -> Writer`` (``layout``: see :mod:`.squad`)."""
+    ``writer(path, features, layout) -> Writer`` (``layout``: see :mod:`.squad`).
+
+    A format found by its suffix alone has ``suffix``; one that shares a suffix with another
+    (a TSV with or without a header) or has none of its own (``de-en.test.de``) has ``match``,
+    which claims a file by its name and first lines, tried before any suffix. ``companions``
+    are the files read and written with it as one split (the English side of a sentence-pair
+    file, a gold file); they are never data files of their own.
+    """
 
     name: str
     suffix: str
-    read: Callable[[Path, Any], tuple[Any, dict | None]]
-    writer: Callable[[Path, Any, dict | None], Writer]
+    read: Callable[[Path, Any], tuple[Any, Any]]
+    writer: Callable[[Path, Any, Any], Writer]
+    match: Callable[[Path], bool] | None = None
+    companions: Callable[[Path], tuple[Path, ...]] = _no_companions
 
 
 FORMATS: Registry[Format] = Registry("file format")
 SUFFIXES: dict[str, str] = {}  # ".jsonl" -> "jsonl", in registration order (error messages)
+MATCHED: list[Format] = []  # formats with a ``match``, tried in registration order
 
 
 def register(fmt: Format) -> Format:
     FORMATS.add(fmt.name, fmt)
-    SUFFIXES[fmt.suffix] = fmt.name
+    if fmt.match is not None:
+        MATCHED.append(fmt)
+    elif fmt.suffix:
+        SUFFIXES[fmt.suffix] = fmt.name
     return fmt
 
 
 def format_of(path: Path) -> str | None:
-    """The format name of a data file from its suffix (None: not a data file)."""
+    """The format name of a data file: a layout that claims it, else its suffix's (None: not
+    a data file)."""
+    for fmt in MATCHED:
+        if fmt.match(path):
+            return fmt.name
     return SUFFIXES.get(path.suffix.lower())
+
+
+def companions(path: Path) -> tuple[Path, ...]:
+    """The files read with ``path`` as one split (none for most formats)."""
+    fmt = format_of(path)
+    return FORMATS.get(fmt).companions(path) if fmt else ()
+
+
+def first_lines(path: Path, n: int) -> list[str]:
+    """Up to ``n`` first lines of a text file, undecoded bytes replaced (for sniffing only)."""
+    try:
+        with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+            return [line for _, line in zip(range(n), fh, strict=False)]
+    except OSError:
+        return []
 
 
 def read(path: Path) -> tuple[Any, dict | None]:
     """``(dataset, layout)`` of a local file; the layout of a SQuAD-style JSON document, else
     None. Every failure is an :class:`InputError` that names the file."""
-    fmt = format_of(path)
+    fmt = format_of(path) if path.is_file() else SUFFIXES.get(path.suffix.lower())
+    if fmt is None and not path.is_file() and path.exists():
+        raise InputError(f"{path}: not a file")
     if fmt is None:
-        raise InputError(f"{path}: unsupported file type (use {', '.join(SUFFIXES)})")
+        raise InputError(f"{path}: unsupported file type (use {', '.join(SUFFIXES)}, or a "
+                         "layout of docs/data.md)")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if path.stat().st_size == 0:
