@@ -16,7 +16,7 @@ from ..registry import suggest
 from . import FAMILIES, PAIR, QA, RETRIEVAL, TAGGING, TASKS, XTREME_LANGS, Task, get_task, languages
 from .io import SUFFIXES, format_of
 
-LANG_COLUMNS = ("language", "lang")
+LANG_COLUMNS = ("language", "lang", "source_lang")
 SCAN = 1000  # rows checked per column (Arrow columns have one type; this finds stray nulls too)
 
 

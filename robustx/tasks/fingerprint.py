@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from .io import companions
 from .sources import SAMPLE_DIR
 from .split import Split
 
@@ -29,5 +30,7 @@ def data_fingerprint(splits: Sequence[Split]) -> str:
             src = str(SAMPLE_DIR / src)
         p = Path(src)
         digest = file_hash(p) if p.is_file() else str(getattr(s.dataset, "_fingerprint", ""))
+        if p.is_file():  # the English side and gold file of a sentence-file pair
+            digest += "".join(f"+{file_hash(c)}" for c in companions(p))
         h.update(f"{s.relpath}\x1f{s.lang}\x1f{len(s.dataset)}\x1f{digest}\n".encode())
     return h.hexdigest()[:8]
