@@ -161,15 +161,15 @@ def test_typo_run_keeps_every_file_line_tag_and_id(tmp_path, capsys, folder):
             assert len(fa) == len(fb) and a.endswith("\r") == b.endswith("\r"), (a, b)
             if rel.endswith(".gold"):
                 assert a == b
-            elif folder == "bucc2018" or rel.endswith(".conllu") and not a.startswith("#"):
+            elif folder == "bucc2018" or (rel.endswith(".conllu") and not a.startswith("#")):
                 assert fa[0] == fb[0] and fa[2:] == fb[2:]  # ids and the analysis stay
             elif folder in ("panx", "udpos") and len(fa) > 1:
                 assert fa[1:] == fb[1:]  # tags stay
-            elif rel.endswith("dev-en.tsv") or "XNLI" in rel or "x-final" in rel:
-                if a and not a.startswith(("language", "id\t")):
-                    label_cols = [1, 8, 9, 10, 11, 12, 13, 14, 15] if "XNLI" in rel else (
-                        [0, 3] if "x-final" in rel else [2])
-                    assert [fa[i] for i in label_cols] == [fb[i] for i in label_cols]
+            elif (rel.endswith("dev-en.tsv") or "XNLI" in rel or "x-final" in rel) and a \
+                    and not a.startswith(("language", "id\t")):
+                label_cols = [1, 8, 9, 10, 11, 12, 13, 14, 15] if "XNLI" in rel else (
+                    [0, 3] if "x-final" in rel else [2])
+                assert [fa[i] for i in label_cols] == [fb[i] for i in label_cols]
     assert changed, "severity 5 should change something"
 
 
