@@ -88,6 +88,9 @@ def evaluate(
         splits = load_splits(task, langs, data, split)
     if not splits:
         raise InputError("no data to evaluate")
+    from ..tasks.sources import by_language
+
+    splits = by_language(splits)  # a file of several languages is scored per language
     family = splits[0].family
     if layer is not None and not HEADS.get(family).layered:
         raise UsageError(f"--layer picks the hidden layer of retrieval embeddings (bucc, "

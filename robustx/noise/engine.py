@@ -55,6 +55,7 @@ class Plan:
     lang_column: str | None = None
     id_column: str | None = None
     disabled: frozenset[tuple[int, str]] = frozenset()  # (step index, lang) switched off
+    side_langs: tuple[tuple[str, str], ...] = ()  # (role, language) of sides in another language
     _schedules: dict[str, Schedule] = field(default_factory=dict, compare=False, repr=False)
 
     @functools.cached_property
@@ -65,8 +66,8 @@ class Plan:
     @functools.cached_property
     def sides(self) -> tuple[tuple[str, str, str | None], ...]:
         """(role, column, fixed language or None) of each side the noise rewrites."""
-        fam = FAMILIES.get(self.family)
-        return tuple((r, self.fields[r], fam.role(r).lang) for r in self.roles)
+        fam, other = FAMILIES.get(self.family), dict(self.side_langs)
+        return tuple((r, self.fields[r], other.get(r) or fam.role(r).lang) for r in self.roles)
 
     @functools.cached_property
     def corrupt(self) -> Structure:
@@ -75,7 +76,7 @@ class Plan:
 
     def __reduce__(self) -> tuple:  # the resolved-step cache stays behind
         return (Plan, (self.profile, self.seed, self.family, self.fields, self.lang,
-                       self.lang_column, self.id_column, self.disabled))
+                       self.lang_column, self.id_column, self.disabled, self.side_langs))
 
     def schedule(self, lang: str) -> Schedule:
         """The steps that run for ``lang`` and how to draw them, resolved once per language."""

@@ -38,7 +38,7 @@ def make_plan(split: Split, profile: Profile, seed: int,
     cols = split.dataset.column_names
     lang_col = next((c for c in LANG_COLUMNS if c in cols), None)
     return Plan(profile, seed, split.family, dict(split.fields), split.lang, lang_col,
-                split.fields.get("id"), disabled)
+                split.fields.get("id"), disabled, tuple(sorted(split.side_langs.items())))
 
 
 def corrupt_batch(batch: dict[str, list], indices: Sequence[int], plan: Plan) -> dict[str, list]:

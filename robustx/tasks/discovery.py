@@ -15,8 +15,9 @@ from ..errors import InputError, UsageError
 from ..registry import suggest
 from . import FAMILIES, PAIR, QA, RETRIEVAL, TAGGING, TASKS, XTREME_LANGS, Task, get_task, languages
 from .io import SUFFIXES, format_of
+from .split import ROW_LANG
 
-LANG_COLUMNS = ("language", "lang", "source_lang")
+LANG_COLUMNS = ("language", "lang", "source_lang", ROW_LANG)
 SCAN = 1000  # rows checked per column (Arrow columns have one type; this finds stray nulls too)
 
 
@@ -103,6 +104,12 @@ def lang_from_name(path: Path, task: Task | None) -> str | None:
         if hits:
             return hits[-1]
     return None
+
+
+def side_langs_from_name(path: Path) -> dict[str, str]:
+    """MLQA's cross-lingual files: ``test-context-de-question-en.json`` -> question in en."""
+    m = MLQA_NAME.search(path.name.lower())
+    return {"question": m.group(2)} if m and m.group(2) != m.group(1) else {}
 
 
 def format_of_suffix(path: Path) -> bool:

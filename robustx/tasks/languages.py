@@ -72,3 +72,19 @@ def in_name(part: str, known: frozenset[str] | set[str], *, any_iso: bool = True
         return hits
     two = _iso()[0]
     return [two[w] for w in words if len(w) == 2 and w in two]
+
+
+NAMES = ({v.lower(): k for k, v in UDPOS_NAMES.items()}
+         | {v.lower(): k for k, v in TYDIQA_NAMES.items()})
+
+
+def id_prefix_lang(ids: list[str]) -> list[str] | None:
+    """Each row's language when every id starts with a language name (TyDiQA-GoldP's
+    ``arabic-2387335860751143628-1``), else None."""
+    out = []
+    for i in ids:
+        code = NAMES.get(str(i).split("-", 1)[0].lower())
+        if code is None:
+            return None
+        out.append(code)
+    return out or None

@@ -27,6 +27,7 @@ from .discovery import (
     lang_from_name,
     map_fields,
     resolve_task,
+    side_langs_from_name,
     task_from_path,
 )
 from .split import HIDDEN_PREFIX, Split
@@ -87,8 +88,10 @@ def load_local(task: Task | None, langs: Sequence[str] | None, data: Path) -> li
             ds = ds.filter(lambda r, c=col, k=keep: (languages.code(r[c]) or r[c]) in k)
             if len(ds) == 0:
                 continue
-        splits.append(make_split(ftask, ds, lang=lang, source=str(path), relpath=rel.as_posix(),
-                                 fmt=formats.format_of(path), manifest=manifest, layout=layout))
+        split = make_split(ftask, ds, lang=lang, source=str(path), relpath=rel.as_posix(),
+                           fmt=formats.format_of(path), manifest=manifest, layout=layout)
+        split.side_langs = side_langs_from_name(path)
+        splits.append(split)
     if not splits:
         if langs:
             raise InputError(f"{data}: no data for language(s) {', '.join(langs)}")
@@ -96,6 +99,25 @@ def load_local(task: Task | None, langs: Sequence[str] | None, data: Path) -> li
                          + (f" (expected files under {task.name}/ or named for the task)"
                             if task and data.is_dir() else ""))
     return splits
+
+
+def by_language(splits: Sequence[Split]) -> list[Split]:
+    """Each split of several languages (a language column) as one split per language, in
+    order of first appearance: scores are per language, whatever the file holds."""
+    import dataclasses
+
+    out: list[Split] = []
+    for s in splits:
+        col = next((c for c in LANG_COLUMNS if c in s.dataset.column_names), None)
+        if s.lang != "mixed" or col is None:
+            out.append(s)
+            continue
+        rows: dict[str, list[int]] = {}
+        for i, value in enumerate(s.dataset[col]):
+            rows.setdefault(languages.code(str(value)) or str(value), []).append(i)
+        out += [dataclasses.replace(s, lang=lang, dataset=s.dataset.select(idx))
+                for lang, idx in rows.items()]
+    return out
 
 
 def load_sample(task: Task | None, langs: Sequence[str] | None) -> list[Split]:

@@ -16,6 +16,7 @@ from . import Task
 HIDDEN_PREFIX = "__rx_"
 PARA_KEY = "__rx_para"  # stable key of the question's paragraph (its context and question ids)
 PARA_ANSWERS = "__rx_para_answers"  # every answer of every question of the paragraph
+ROW_LANG = "__rx_lang"  # a row's language when only its id says it (TyDiQA's "arabic-...")
 
 
 @dataclass
@@ -40,6 +41,9 @@ class Split:
     # without the parts the rows carry (a dict, see :func:`robustx.tasks.io.squad.squad_rows`);
     # for JSON rows that differ in their keys, each row's keys (:class:`robustx.tasks.io.base.RowKeys`).
     layout: Any = field(default=None, repr=False)
+    # A side written in another language than the split's (MLQA's question in
+    # test-context-de-question-en.json): role -> language.
+    side_langs: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

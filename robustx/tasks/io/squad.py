@@ -11,7 +11,8 @@ import json
 from typing import Any
 
 from ...errors import InputError, InternalError
-from ..split import PARA_ANSWERS, PARA_KEY
+from .. import languages
+from ..split import PARA_ANSWERS, PARA_KEY, ROW_LANG
 from .base import json_kind
 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(..., ensure_ascii=False)
@@ -91,6 +92,10 @@ def squad_rows(doc: dict, source: str) -> tuple[list[dict], dict]:
             rows += [dict(r, **{PARA_KEY: key, PARA_ANSWERS: spans}) for r in para_rows]
             skel_paras.append(dict(para, context=None, qas=skel_qas))
         articles.append(dict(article, paragraphs=skel_paras))
+    langs = languages.id_prefix_lang([r["id"] for r in rows])
+    if langs is not None:  # one file of several languages, told apart by the ids alone
+        for row, lang in zip(rows, langs, strict=True):
+            row[ROW_LANG] = lang
     return rows, dict(doc, data=articles)
 
 

@@ -293,3 +293,57 @@ def test_three_letter_codes_and_names_in_language_columns_and_lang(tmp_path):
     (tmp_path / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     (split,) = load_splits("tatoeba", ["deu"], data=tmp_path / "rows.jsonl")
     assert split.lang == "de"
+
+
+def test_tydiqa_ids_tell_each_rows_language(tmp_path, capsys):
+    """TyDiQA-GoldP's training file holds every language; only the id prefix says which."""
+    qa = {"question": "?", "answers": [{"answer_start": 0, "text": "X"}]}
+    doc = {"version": "v1.1", "data": [
+        {"paragraphs": [{"context": "X ist hier.", "qas": [dict(qa, id="arabic-1-1")]}]},
+        {"paragraphs": [{"context": "X on täällä.", "qas": [dict(qa, id="finnish-2-1")]}]}]}
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "tydiqa-goldp-v1.1-train.json").write_text(json.dumps(doc), encoding="utf-8")
+    (split,) = load_splits("tydiqa", data=src)
+    assert split.lang == "mixed"
+    (only_fi,) = load_splits("tydiqa", ["fi"], data=src)
+    assert only_fi.dataset["id"] == ["finnish-2-1"]
+
+
+def test_mlqa_question_language_comes_from_the_name(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    write_squad(src / "test-context-de-question-en.json", question="Who?")
+    (split,) = load_splits("mlqa", data=src)
+    assert (split.lang, split.side_langs) == ("de", {"question": "en"})
+
+
+def test_a_many_language_file_is_scored_per_language(tmp_path, capsys, tiny_checkpoints):
+    src = write_tree(tmp_path / "download")
+    code = main(["evaluate", str(tiny_checkpoints["pair"]), "--task", "xnli", "--data",
+                 str(src / "XNLI-1.0"), "--out", str(tmp_path / "scores.json"), "--quiet",
+                 "--device", "cpu"])
+    assert code == 0, capsys.readouterr().err
+    doc = json.loads((tmp_path / "scores.json").read_text())
+    assert sorted(doc["results"]) == ["bg", "de", "en"]
+
+
+@pytest.mark.parametrize(("folder", "task", "family"), [
+    ("panx", "panx", "tagging"), ("udpos-src", "udpos", "tagging"), ("x-final", "pawsx", "pair"),
+])
+def test_labelled_layouts_evaluate(tmp_path, capsys, tiny_checkpoints, folder, task, family):
+    from robustx.tasks import get_task
+    from tests.fixtures.tiny_models import build
+
+    ckpt = tiny_checkpoints[family]
+    if task != "panx":
+        ckpt = build(family, tmp_path / "ckpt", labels=list(get_task(task).labels))
+    src = write_tree(tmp_path / "download")
+    data = src / folder
+    if folder == "panx":
+        (data / "test-de.tsv").unlink()  # unlabeled: scored by the predictions path instead
+    code = main(["evaluate", str(ckpt), "--task", task, "--data", str(data),
+                 "--out", str(tmp_path / "scores.json"), "--quiet", "--device", "cpu"])
+    assert code == 0, capsys.readouterr().err
+    doc = json.loads((tmp_path / "scores.json").read_text())
+    assert list(doc["results"]) == ["es" if task == "udpos" else "de"]
