@@ -76,7 +76,7 @@ def load_local(task: Task | None, langs: Sequence[str] | None, data: Path) -> li
             if other is not None and other.name != task.name:
                 continue  # a mixed folder: keep only the asked task
         named = lang_from_name(path, ftask)
-        if langs and named and named not in langs and len(langs) > 1:
+        if langs and named and named not in langs:
             continue  # --lang filters before anything is read or checked
         ds, layout = formats.read(path)
         lang = file_lang(ds, path, ftask, langs)
