@@ -141,6 +141,14 @@ def file_lang(ds: Any, path: Path, task: Task | None, langs: Sequence[str] | Non
                 value = str(values.pop())
                 return languages.code(value) or value
             return "mixed"
+    if "langs" in ds.column_names:  # the hub's PAN-X: one language code per token
+        values = {v[0] for v in ds["langs"] if isinstance(v, list) and v and isinstance(v[0], str)}
+        if len(values) == 1:
+            value = values.pop()
+            return languages.code(value) or value
+        if values:
+            raise InputError(f"{path}: column 'langs' holds several languages "
+                             f"({', '.join(sorted(values))}); give each language its own file")
     guess = lang_from_name(path, task)
     if guess:
         return guess

@@ -347,3 +347,11 @@ def test_labelled_layouts_evaluate(tmp_path, capsys, tiny_checkpoints, folder, t
     assert code == 0, capsys.readouterr().err
     doc = json.loads((tmp_path / "scores.json").read_text())
     assert list(doc["results"]) == ["es" if task == "udpos" else "de"]
+
+
+def test_the_hubs_panx_langs_column_names_the_language(tmp_path):
+    rows = [{"tokens": ["Paris", "ist", "schön"], "ner_tags": [5, 0, 0],
+             "langs": ["de", "de", "de"]}]
+    (tmp_path / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (split,) = load_splits("panx", data=tmp_path / "train.jsonl")
+    assert split.lang == "de"
