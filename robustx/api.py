@@ -64,7 +64,8 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: Task | str | None 
                              f"({', '.join(skipped)}); it covers {', '.join(prof.languages)}")
         splits = kept
     return run_corruption(splits, prof, seed, Path(out), force=force, num_proc=num_proc,
-                          progress=progress, command=command, skipped_langs=skipped)
+                          progress=progress, command=command, skipped_langs=skipped,
+                          requested=langs)
 
 
 def _check_out_dir(out: Path, input: str | Path | None, force: bool) -> None:

@@ -38,9 +38,21 @@ def manifest(m: dict[str, Any], out: Path) -> None:
     console = _console(stderr=True)
     console.print(t)
     _signature(console, m["signature"])
+    for line in passed_through_lines(m.get("profile", {}).get("name"), m.get("passed_through")):
+        print(f"robustx: {line}", file=sys.stderr)
     if m.get("invalid_examples"):
         print(f"robustx: warning: {m['invalid_examples']} example(s) could not be kept valid "
               "and were written unchanged (manifest.json: invalid_examples)", file=sys.stderr)
+
+
+def passed_through_lines(profile: str | None, passed: dict[str, Any] | None) -> list[str]:
+    """"codeswitch: bg, th, ur passed through unchanged: no lexicon; see docs/codeswitch.md",
+    one line per reason."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for lang, r in (passed or {}).items():
+        groups.setdefault((r.get("reason", "not served"), r.get("see", "")), []).append(lang)
+    return [f"{profile}: {', '.join(langs)} passed through unchanged: {reason}"
+            + (f"; see {see}" if see else "") for (reason, see), langs in groups.items()]
 
 
 def _signature(console: Any, sig: str, label: str = "signature") -> None:
@@ -100,6 +112,10 @@ def report(doc: dict[str, Any], console: Any = None) -> None:
             style = "green"
         table.add_row(escape(r["lang"]), *map(escape, api.report_row_cells(r)), style=style)
     console.print(table)
+    for c in doc["conditions"]:
+        for line in passed_through_lines(f"{c['profile']} s{c['severity']}",
+                                         c.get("passed_through")):
+            console.print(escape(line))
     for f in doc["failures"]:
         console.print(f"[red]failed[/red] {escape(str(f['profile']))} s{f['severity']}: "
                       f"{escape(f['error'])}")
