@@ -62,7 +62,7 @@ def _noisy_split(cond: Condition, clean: list, task: Task, langs, seed: int, out
         cond.manifest, cond.reused = old, True
     else:
         cond.manifest = run_corruption(clean, cond.resolved, seed, cond.path, force=True,
-                                       progress=progress)
+                                       progress=progress, requested=langs)
     return load_splits(task, langs, cond.path)
 
 
