@@ -77,13 +77,22 @@ def scores(doc: dict[str, Any], console: Any = None) -> None:
     for m in metric_names:
         style = "bold" if m == doc["metric"] else None
         table.add_column(m, justify="right", style=style)
+    if not metric_names:
+        table.add_column(doc["metric"], justify="right")
     for lang, r in results.items():
         table.add_row(escape(lang), str(r["n"]),
-                      *(f"{r['metrics'][m]:.2f}" for m in metric_names))
-    n_total = sum(r["n"] for r in results.values())
+                      *(f"{r['metrics'][m]:.2f}" if m in r["metrics"] else "unlabeled"
+                        for m in metric_names or [doc["metric"]]))
+    n_total = sum(r["n"] for r in results.values() if not r.get("unlabeled"))
     table.add_row("avg", str(n_total), *(f"{doc['average']['metrics'][m]:.2f}"
                                          for m in metric_names), style="italic")
     console.print(table)
+    if doc.get("unlabeled"):
+        console.print(escape(f"unlabeled (predicted, not scored: no gold labels): "
+                             f"{', '.join(doc['unlabeled'])}"))
+    if doc.get("submission"):
+        console.print(escape(f"predictions (XTREME layout): {doc['submission']['dir']} "
+                             f"({len(doc['submission']['files'])} files)"))
     sig = doc["data"].get("noise_signature")
     for s in [sig] if isinstance(sig, str) else sig or []:
         _signature(console, s, "noise")
