@@ -16,6 +16,7 @@ of its rows, in row order. The folder is XTREME's task name, which is robustx's.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -63,13 +64,21 @@ SUBMISSIONS.add(TAGGING, Writer("tsv", _tags))
 SUBMISSIONS.add(QA, Writer("json", _answers, _need_ids))
 
 
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+
+
 def _rows_by_lang(split: Any) -> dict[str, list[int]]:
+    """Rows per language (a language column's values, else the split's language); a value
+    that is no language code cannot name a file (``../x`` would leave the folder)."""
     col = next((c for c in LANG_COLUMNS if c in split.dataset.column_names), None)
-    if col is None:
-        return {split.lang: list(range(len(split.dataset)))}
+    langs = split.dataset[col] if col is not None else [split.lang] * len(split.dataset)
     out: dict[str, list[int]] = {}
-    for i, lang in enumerate(split.dataset[col]):
+    for i, lang in enumerate(langs):
         out.setdefault(str(lang), []).append(i)
+    bad = [lang for lang in out if not _CODE.fullmatch(lang)]
+    if bad:
+        raise UsageError(f"{split.source}: --predictions names files test-<lang>, and "
+                         f"{bad[0]!r} is not a language code such as 'de' or 'zh'")
     return out
 
 

@@ -72,7 +72,8 @@ def coverage(profile: Profile, langs: Sequence[str], requested: Sequence[str] | 
                  f"(covers: {', '.join(profile.languages)})" if lang in unlisted
                  else f"profile {profile.name} cannot serve --lang {lang}")
         why = str(unserved[lang]) if lang in unserved else \
-            "drop them from --lang, or omit --lang to pass uncovered languages through unchanged"
+            "drop them from --lang, or omit --lang (uncovered languages are then skipped or " \
+            "passed through unchanged, and reported)"
         raise UsageError(f"{where}: {why}")
     if langs and set(langs) <= set(out):
         raise UsageError(f"profile {profile.name} can serve none of the languages in the data: "

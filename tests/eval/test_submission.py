@@ -141,3 +141,15 @@ def test_help_names_the_flag(capsys):
     assert main(["evaluate", "--help"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "[--predictions DIR]" in out and "XTREME's submission layout" in out
+
+
+def test_a_language_value_that_is_no_code_cannot_name_a_file(ckpts, tmp_path, capsys):
+    data = tmp_path / "xnli.jsonl"
+    data.write_text("".join(json.dumps({"language": lang, "sentence1": "a b", "sentence2": "c",
+                                        "gold_label": "neutral"}) + "\n"
+                            for lang in ("de", "../../evil")), encoding="utf-8")
+    code = main(["evaluate", str(ckpts["pair"]), "--task", "xnli", "--data", str(data),
+                 "--device", "cpu", "--no-cache", "--predictions", str(tmp_path / "p")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "is not a language code" in err, err
+    assert not (tmp_path / "p").exists() and not (tmp_path.parent / "evil.tsv").exists()
