@@ -64,7 +64,8 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: Task | str | None 
                              f"({', '.join(skipped)}); it covers {', '.join(prof.languages)}")
         splits = kept
     return run_corruption(splits, prof, seed, Path(out), force=force, num_proc=num_proc,
-                          progress=progress, command=command, skipped_langs=skipped)
+                          progress=progress, command=command, skipped_langs=skipped,
+                          requested=langs)
 
 
 def _check_out_dir(out: Path, input: str | Path | None, force: bool) -> None:
@@ -146,11 +147,14 @@ def evaluate(checkpoint: str | Path, task: Task | str | None, *, data: str | Pat
              batch_tokens: int = defaults.BATCH_TOKENS, layer: int | None = None,
              cache: bool = True, cache_dir: str | Path | None = None,
              allow_pickle: bool = False, progress: bool = False,
-             out: str | Path | None = None, force: bool = False) -> dict[str, Any]:
+             out: str | Path | None = None, force: bool = False,
+             predictions: str | Path | None = None) -> dict[str, Any]:
     """Score ``checkpoint`` on ``task``; returns the scores document (``robustx.scores/1``).
 
     ``out``: also write it there as JSON (refused before any work if it exists, unless
-    ``force``); only the main process writes under torchrun/accelerate.
+    ``force``); only the main process writes under torchrun/accelerate. ``predictions``: a
+    folder for the predictions in XTREME's submission layout (``<task>/test-<lang>.tsv|json``,
+    as XTREME's evaluate.py reads them); unlabeled splits are predicted and reported as such.
     """
     from .core.files import write_json_atomic
     from .eval.run import evaluate as run_evaluate
@@ -163,7 +167,7 @@ def evaluate(checkpoint: str | Path, task: Task | str | None, *, data: str | Pat
     doc = run_evaluate(checkpoint, task, data=data, langs=langs, device=device,
                        batch_tokens=batch_tokens, layer=layer, cache=cache, cache_dir=cache_dir,
                        precision=precision, allow_pickle=allow_pickle, progress=progress,
-                       split=split)
+                       split=split, predictions=predictions, force=force)
     if path is not None and is_main_process():
         try:
             write_json_atomic(path, doc, indent=2)

@@ -29,6 +29,21 @@ class ResourceError(UsageError):
     """A lexicon, layout or romaniser that is missing or malformed."""
 
 
+class Unavailable(ResourceError):
+    """An op that cannot serve one language (no lexicon, keyboard layout or romaniser for it).
+
+    Unlike other resource errors it is about the language, not the profile: a run whose data
+    holds such a language passes its examples through unchanged and reports them (``reason``, a
+    few words such as "no lexicon", and ``doc``, where to read more); it is an error only for a
+    language the user asked for.
+    """
+
+    def __init__(self, message: str, reason: str, doc: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.doc = doc
+
+
 class ModelError(UsageError):
     """A checkpoint that cannot be loaded or does not fit the task."""
 

@@ -38,9 +38,21 @@ def manifest(m: dict[str, Any], out: Path) -> None:
     console = _console(stderr=True)
     console.print(t)
     _signature(console, m["signature"])
+    for line in passed_through_lines(m.get("profile", {}).get("name"), m.get("passed_through")):
+        print(f"robustx: {line}", file=sys.stderr)
     if m.get("invalid_examples"):
         print(f"robustx: warning: {m['invalid_examples']} example(s) could not be kept valid "
               "and were written unchanged (manifest.json: invalid_examples)", file=sys.stderr)
+
+
+def passed_through_lines(profile: str | None, passed: dict[str, Any] | None) -> list[str]:
+    """"codeswitch: bg, th, ur passed through unchanged: no lexicon; see docs/codeswitch.md",
+    one line per reason."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for lang, r in (passed or {}).items():
+        groups.setdefault((r.get("reason", "not served"), r.get("see", "")), []).append(lang)
+    return [f"{profile}: {', '.join(langs)} passed through unchanged: {reason}"
+            + (f"; see {see}" if see else "") for (reason, see), langs in groups.items()]
 
 
 def _signature(console: Any, sig: str, label: str = "signature") -> None:
@@ -65,13 +77,22 @@ def scores(doc: dict[str, Any], console: Any = None) -> None:
     for m in metric_names:
         style = "bold" if m == doc["metric"] else None
         table.add_column(m, justify="right", style=style)
+    if not metric_names:
+        table.add_column(doc["metric"], justify="right")
     for lang, r in results.items():
         table.add_row(escape(lang), str(r["n"]),
-                      *(f"{r['metrics'][m]:.2f}" for m in metric_names))
-    n_total = sum(r["n"] for r in results.values())
+                      *(f"{r['metrics'][m]:.2f}" if m in r["metrics"] else "unlabeled"
+                        for m in metric_names or [doc["metric"]]))
+    n_total = sum(r["n"] for r in results.values() if not r.get("unlabeled"))
     table.add_row("avg", str(n_total), *(f"{doc['average']['metrics'][m]:.2f}"
                                          for m in metric_names), style="italic")
     console.print(table)
+    if doc.get("unlabeled"):
+        console.print(escape(f"unlabeled (predicted, not scored: no gold labels): "
+                             f"{', '.join(doc['unlabeled'])}"))
+    if doc.get("submission"):
+        console.print(escape(f"predictions (XTREME layout): {doc['submission']['dir']} "
+                             f"({len(doc['submission']['files'])} files)"))
     sig = doc["data"].get("noise_signature")
     for s in [sig] if isinstance(sig, str) else sig or []:
         _signature(console, s, "noise")
@@ -100,6 +121,10 @@ def report(doc: dict[str, Any], console: Any = None) -> None:
             style = "green"
         table.add_row(escape(r["lang"]), *map(escape, api.report_row_cells(r)), style=style)
     console.print(table)
+    for c in doc["conditions"]:
+        for line in passed_through_lines(f"{c['profile']} s{c['severity']}",
+                                         c.get("passed_through")):
+            console.print(escape(line))
     for f in doc["failures"]:
         console.print(f"[red]failed[/red] {escape(str(f['profile']))} s{f['severity']}: "
                       f"{escape(f['error'])}")

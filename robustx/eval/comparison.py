@@ -123,6 +123,9 @@ def _condition_doc(cond: Condition, out: Path) -> dict[str, Any]:
            "intensity": {lang: {k: v for k, v in s.items()
                                 if k in ("examples", "share_words_changed", "cer", "chrf")}
                          for lang, s in (m.get("intensity") or {}).items()}}
+    if m.get("passed_through"):  # languages the profile could not serve, written unchanged
+        doc["passed_through"] = {lang: {k: r.get(k) for k in ("examples", "reason", "see")}
+                                 for lang, r in m["passed_through"].items()}
     if cond.path is not None:
         doc["dir"] = cond.path.relative_to(out).as_posix() if cond.path.is_relative_to(out) \
             else str(cond.path)

@@ -165,6 +165,28 @@ def _integrity(report: Any, error: str | None) -> CheckResult:
     return CheckResult(check, True, "no failed evaluations")
 
 
+def _coverage(report: Any, error: str | None) -> CheckResult:
+    """``require_coverage: true``: no condition may have passed a language through unchanged
+    (a profile that cannot serve it). Fails closed on an unusable report or record."""
+    check = Check(type="coverage", name="every language was noised (require_coverage)")
+    if error:
+        return CheckResult(check, False, f"report unusable: {error}")
+    found = []
+    for c in report["conditions"]:
+        passed = c.get("passed_through")
+        if passed is None:
+            continue
+        if not isinstance(passed, dict) or not all(isinstance(r, dict) for r in passed.values()):
+            return CheckResult(check, False, f"malformed report ({c['profile']} "
+                                             f"s{c['severity']}: passed_through is {passed!r})")
+        for lang, r in passed.items():
+            found.append(f"{c['profile']} s{c['severity']}: {lang} passed through unchanged "
+                         f"({r.get('reason', 'no reason given')})")
+    if found:
+        return CheckResult(check, False, "; ".join(found))
+    return CheckResult(check, True, "no language was passed through unchanged")
+
+
 def run_checks(report: dict[str, Any] | None, config: GateConfig,
                report_error: str | None = None) -> GateResult:
     """Evaluate every check; ``report_error`` (unreadable report) fails them all."""
@@ -173,6 +195,8 @@ def run_checks(report: dict[str, Any] | None, config: GateConfig,
     if report_error is None:
         validate_against(config, report)
     results = [_integrity(report, report_error)]
+    if config.require_coverage:
+        results.append(_coverage(report, report_error))
     for c in config.checks:
         if report_error:
             results.append(CheckResult(c, False, f"report unusable: {report_error}"))

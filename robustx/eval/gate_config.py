@@ -66,6 +66,7 @@ class Check:
 class GateConfig:
     version: int
     checks: list[Check]
+    require_coverage: bool = False  # fail when the noise passed any evaluated language through
 
 
 # --- the config ---------------------------------------------------------------------------
@@ -90,16 +91,21 @@ def parse_config(doc: Any, where: str = "gate") -> GateConfig:
         raise UsageError(f"{where}: the gate file is empty (it needs 'version: 1' and 'checks')")
     if not isinstance(doc, dict):
         raise UsageError(f"{where}: expected a mapping with 'version' and 'checks'")
-    unknown = sorted(set(doc) - {"version", "checks"})
+    unknown = sorted(set(doc) - {"version", "checks", "require_coverage"})
     if unknown:
-        raise UsageError(f"{where}: unknown key {unknown[0]!r} (allowed: version, checks)")
+        raise UsageError(f"{where}: unknown key {unknown[0]!r} "
+                         "(allowed: version, checks, require_coverage)")
     if doc.get("version") != GATE_VERSION:
         raise UsageError(f"{where}: 'version' must be {GATE_VERSION}, got {doc.get('version')!r}")
-    checks = doc.get("checks")
-    if not isinstance(checks, list) or not checks:
-        raise UsageError(f"{where}: 'checks' must be a non-empty list")
+    coverage = doc.get("require_coverage", False)
+    if not isinstance(coverage, bool):
+        raise UsageError(f"{where}: 'require_coverage' must be true or false, got {coverage!r}")
+    checks = doc.get("checks", [] if coverage else None)
+    if not isinstance(checks, list) or not (checks or coverage):
+        raise UsageError(f"{where}: 'checks' must be a non-empty list"
+                         + ("" if "checks" in doc else " (or set require_coverage: true)"))
     return GateConfig(GATE_VERSION, [_parse_check(c, f"{where}: checks[{i}]")
-                                     for i, c in enumerate(checks)])
+                                     for i, c in enumerate(checks)], coverage)
 
 
 def _fraction(value: Any, key: str, where: str) -> float:
@@ -163,7 +169,8 @@ def with_max_drop(config: GateConfig | None, profiles: list[str], value: float) 
     checks = list(config.checks) if config else []
     checks += [Check(type="max_drop", checkpoint="B", profile=p, value=value,
                      name=f"--max-drop {value}") for p in profiles]
-    return GateConfig(version=GATE_VERSION, checks=checks)
+    return GateConfig(version=GATE_VERSION, checks=checks,
+                      require_coverage=bool(config and config.require_coverage))
 
 
 # --- fitting a config to a report ----------------------------------------------------------

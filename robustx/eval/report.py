@@ -99,7 +99,12 @@ def _intensity(doc: dict[str, Any]) -> list[str]:
         lines.append(f"| {c['profile']} s{c['severity']} | "
                      f"{'n/a' if words is None else f'{words:.1%}'} | {_num(cer, '{:.3f}')} | "
                      f"{_num(chrf)} | {_num(c.get('invalid_examples'), '{:d}')} |")
-    return [*lines, ""]
+    lines.append("")
+    for c in conds:  # what the condition's noise never reached
+        for lang, r in (c.get("passed_through") or {}).items():
+            lines.append(f"- {c['profile']} s{c['severity']}: {lang} passed through unchanged "
+                         f"({r.get('examples')} examples): {r.get('reason')}")
+    return [*lines, ""] if lines[-1] else lines
 
 
 def markdown(doc: dict[str, Any], plots: list[str] = (), gate: Any = None) -> str:

@@ -45,13 +45,17 @@ def predict_split(model, tokenizer, split, config: EngineConfig, metric: Metric,
 
 def check_splits(splits: Sequence) -> list[Metric]:
     """Each split's metric, after failing on what no model could score: an empty split, a
-    missing gold column, unknown gold labels. Cheap: run it before any model or noise."""
+    missing gold column, unknown gold labels. Cheap: run it before any model or noise.
+
+    An unlabeled split (``Split.labelled`` False: XTREME's test files without labels, tags or
+    answers) has no gold to check; it is predicted and reported as unlabeled."""
     metrics = [metric_of(s) for s in splits]
     for split, metric in zip(splits, metrics, strict=True):
         if len(split.dataset) == 0:
             raise InputError(f"{split.source}: the split for {split.lang} is empty")
-        metric.check(split)
-        HEADS.get(split.family).check(split, metric)
+        if split.labelled:
+            metric.check(split)
+            HEADS.get(split.family).check(split, metric)
     return metrics
 
 
@@ -72,12 +76,16 @@ def evaluate(
     return_predictions: bool = False,
     splits: Sequence | None = None,
     progress_label: str = "",
+    predictions: str | Path | None = None,
+    force: bool = False,
 ) -> dict[str, Any]:
     """Score ``checkpoint`` on ``task`` and return the scores document.
 
     ``splits`` (already loaded :class:`robustx.tasks.split.Split` objects) replaces
     ``task``/``data``/``langs``/``split`` when given. ``progress_label`` says on each progress
-    bar what runs (compare: the checkpoint and the condition).
+    bar what runs (compare: the checkpoint and the condition). ``predictions``: a folder to
+    write the predictions into in XTREME's submission layout (:mod:`.submission`; existing
+    files are refused before any model loads unless ``force``).
     """
     from . import checkpoint as ckpt
 
@@ -96,6 +104,11 @@ def evaluate(
         raise UsageError(f"--layer picks the hidden layer of retrieval embeddings (bucc, "
                          f"tatoeba); a {family} task predicts with its trained head")
     metrics = check_splits(splits)
+    files = None
+    if predictions is not None:
+        from . import submission
+
+        files = submission.plan(splits, Path(predictions), force)
     # The weights are read on the first cache miss only: a fully cached re-run reads none.
     path, model_config = ckpt.inspect(checkpoint, family, allow_pickle)
     loaded: list = []
@@ -116,6 +129,8 @@ def evaluate(
 
     results: dict[str, Any] = {}
     preds_out: dict[str, Any] = {}
+    all_preds: list = []
+    unlabeled: list[str] = []
     notes: list[str] = []
     params: dict[str, Any] = {}
     for s, m in zip(splits, metrics, strict=True):
@@ -132,13 +147,18 @@ def evaluate(
             notes += [f"{s.name}: {n}" for n in split_notes]
             if cache and is_main_process():
                 C.put(root, key, preds)
-        values, stats = m.score(preds, s)
+        all_preds.append(preds)
+        values, stats = m.score(preds, s) if s.labelled else ({}, {})
         name = s.lang if s.lang not in results else f"{s.lang}:{s.relpath}"
         results[name] = {
-            "score": values[m.primary], "metrics": values, "n": len(s.dataset),
+            "score": values[m.primary] if s.labelled else None, "metrics": values,
+            "n": len(s.dataset),
             "data": {"fingerprint": data_fp, "source": s.source, "relpath": s.relpath},
             "noise_signature": (s.manifest or {}).get("signature"),
         }
+        if not s.labelled:
+            results[name]["unlabeled"] = True
+            unlabeled.append(name)
         if return_predictions:
             preds_out[name] = {"kind": m.name, "pred": preds, "stats": stats}
     for n in dict.fromkeys(notes):
@@ -146,8 +166,9 @@ def evaluate(
 
     metric = metrics[0]
     names = list(results)
-    metric_names = list(results[names[0]]["metrics"])
-    average = {m: _mean([results[n]["metrics"].get(m) for n in names]) for m in metric_names}
+    scored = [n for n in names if n not in unlabeled]  # the average is over labelled splits
+    metric_names = list(results[scored[0]]["metrics"]) if scored else []
+    average = {m: _mean([results[n]["metrics"].get(m) for n in scored]) for m in metric_names}
     signatures = {r["noise_signature"] for r in results.values()}
     doc: dict[str, Any] = {
         "schema": SCHEMA,
@@ -157,7 +178,7 @@ def evaluate(
         "kind": metric.name,
         "languages": names,
         "results": results,
-        "average": {"score": average[metric.primary], "metrics": average},
+        "average": {"score": average[metric.primary] if scored else None, "metrics": average},
         "checkpoint": {"name": str(checkpoint), "path": str(path), "fingerprint": ckpt_fp},
         "data": {
             "source": str(data) if data is not None else (
@@ -172,6 +193,13 @@ def evaluate(
         "precision": prec,
         "warnings": list(dict.fromkeys(notes)),
     }
+    if unlabeled:
+        doc["unlabeled"] = unlabeled
+    if files is not None:
+        from . import submission
+
+        written = submission.write(files, splits, all_preds) if is_main_process() else []
+        doc["submission"] = {"dir": str(predictions), "layout": "xtreme", "files": written}
     if return_predictions:
         doc["predictions"] = preds_out
     return doc

@@ -62,7 +62,7 @@ def _noisy_split(cond: Condition, clean: list, task: Task, langs, seed: int, out
         cond.manifest, cond.reused = old, True
     else:
         cond.manifest = run_corruption(clean, cond.resolved, seed, cond.path, force=True,
-                                       progress=progress)
+                                       progress=progress, requested=langs)
     return load_splits(task, langs, cond.path)
 
 
@@ -113,6 +113,13 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str,
         gate = load_config(gate)
     noisy = load_profiles(list(profiles), severities)
     clean_splits = load_splits(task, langs, data, sample=sample)
+    unlabeled = [s for s in clean_splits if not s.labelled]
+    if unlabeled:
+        raise UsageError(
+            f"{unlabeled[0].source}: {unlabeled[0].name} has no gold labels (an unlabeled test "
+            "split), and a comparison needs gold: give labelled data (a dev split, or the test "
+            "labels), or write predictions for XTREME's evaluate.py with robustx evaluate "
+            "--predictions DIR")
     check_splits(clean_splits)  # bad gold labels fail before any noisy copy is written
     check_coverage(noisy, clean_splits)
     if gate is not None:

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..errors import ResourceError, UsageError
+from ..errors import ResourceError, Unavailable, UsageError
 from . import lexicons
 from .base import op
 from .units import NO_WORD_SPACES
@@ -53,7 +53,8 @@ def check(lang: str, params: Mapping[str, Any]) -> None:
             p["min_chars"] < 1:
         raise UsageError(f"codeswitch: min_chars must be an integer >= 1, not {p['min_chars']!r}")
     if p["target"] == lang:
-        raise UsageError(f"codeswitch: target {lang!r} is the text's own language")
+        raise Unavailable(f"codeswitch: target {lang!r} is the text's own language",
+                          f"already in the target language ({lang})", lexicons.DOC)
     _lexicon(lang, p)
 
 

@@ -4,7 +4,7 @@ Everything here is a pure function of (example, plan). The random stream for one
 example is derived from (seed, stable example id, field, op index) with a keyed hash, so the
 output does not depend on order, batching or the number of worker processes.
 
-Length: about 530 lines in one module on purpose: the per-word hot path (joint draws, grouping of
+Length: about 570 lines in one module on purpose: the per-word hot path (joint draws, grouping of
 spaceless units, offset maps, the three example structures) is one algorithm whose parts call
 each other per word; the Plan resolves the structure functions defined here.
 """
@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from rapidfuzz.distance.Levenshtein import distance as levenshtein
 
+from ..errors import Unavailable
 from ..registry import Registry
 from ..tasks import languages
 from ..tasks.families import FAMILIES, SPANS, TEXT, TOKENS
@@ -55,6 +56,7 @@ class Plan:
     lang_column: str | None = None
     id_column: str | None = None
     disabled: frozenset[tuple[int, str]] = frozenset()  # (step index, lang) switched off
+    passthrough: frozenset[str] = frozenset()  # languages the profile cannot serve: unchanged
     side_langs: tuple[tuple[str, str], ...] = ()  # (role, language) of sides in another language
     _schedules: dict[str, Schedule] = field(default_factory=dict, compare=False, repr=False)
 
@@ -76,7 +78,8 @@ class Plan:
 
     def __reduce__(self) -> tuple:  # the resolved-step cache stays behind
         return (Plan, (self.profile, self.seed, self.family, self.fields, self.lang,
-                       self.lang_column, self.id_column, self.disabled, self.side_langs))
+                       self.lang_column, self.id_column, self.disabled, self.passthrough,
+                       self.side_langs))
 
     def schedule(self, lang: str) -> Schedule:
         """The steps that run for ``lang`` and how to draw them, resolved once per language."""
@@ -431,7 +434,10 @@ def _answers_valid(context: str, answers: dict) -> bool:
     starts, texts = answers.get("answer_start", []), answers.get("text", [])
     if len(starts) != len(texts):
         return False
-    return all(isinstance(s, int) and t and s >= 0 and context[s:s + len(t)] == t
+    # An empty text is no answer (XTREME's unlabeled QA test files: start 0, text ""): valid
+    # wherever it starts inside the context, and it cuts nothing that noise could break.
+    return all(isinstance(s, int) and s >= 0 and (context[s:s + len(t)] == t if t else
+                                                   s <= len(context))
                for s, t in zip(starts, texts))
 
 
@@ -454,8 +460,10 @@ def corrupt_example(row: dict[str, Any], plan: Plan) -> tuple[dict[str, Any], st
     function of :data:`STRUCTURES` that the plan resolved once.
     """
     lang = row_lang(row.get(plan.lang_column), plan.lang) if plan.lang_column else plan.lang
-    key = example_key(row, plan.id_column)
     total = Stats(unavailable=[0] * len(plan.profile.steps))
+    if lang in plan.passthrough:  # written unchanged; the caller counts it apart
+        return dict(row), lang, total, True
+    key = example_key(row, plan.id_column)
     return plan.corrupt(row, dict(row), lang, key, total, plan)
 
 
@@ -468,7 +476,7 @@ def _tokens(row: dict, out: dict, lang: str, key: str, total: Stats,
             plan: Plan) -> tuple[dict[str, Any], str, Stats, bool]:
     """Tagging: tokens are rewritten one for one, so every tag stays on its token."""
     f = plan.fields
-    tokens, tags = row[f["tokens"]], row.get(f["tags"])
+    tokens, tags = row[f["tokens"]], row.get(f["tags"]) if "tags" in f else None
     if not isinstance(tokens, list) or (tags is not None and len(tags) != len(tokens)):
         return out, lang, total, False
     tokens = [str(t) for t in tokens]
@@ -494,7 +502,7 @@ def _spans(row: dict, out: dict, lang: str, key: str, total: Stats,
             not _answers_valid(ctx, answers) or (spans is not answers and not (
                 isinstance(spans, dict) and _answers_valid(ctx, spans))):
         return out, lang, total, False
-    cuts = sorted({c for s, t in zip(spans["answer_start"], spans["text"])
+    cuts = sorted({c for s, t in zip(spans["answer_start"], spans["text"]) if t
                    for c in (s, s + len(t))})
     new_ctx, remap, _ = corrupt_text(ctx, lang, plan, ctx_key, "context", cuts, total)
 
@@ -531,10 +539,27 @@ def check_languages(profile: Profile, langs: Sequence[str]) -> frozenset[tuple[i
     cannot serve the language, and steps whose op can never change a word of it (its check
     returns False: keyboard ops in Chinese, which is typed through an input method).
     """
+    disabled, unserved = language_coverage(profile, langs)
+    if unserved:
+        raise next(iter(unserved.values()))
+    return disabled
+
+
+def language_coverage(profile: Profile, langs: Sequence[str]
+                      ) -> tuple[frozenset[tuple[int, str]], dict[str, Unavailable]]:
+    """:func:`check_languages` without failing on languages a required op cannot serve.
+
+    Returns the switched-off (step index, lang) pairs and, for each language that a required
+    step's op cannot serve (its check raised :class:`~robustx.errors.Unavailable`), that error:
+    the caller passes those languages through unchanged or refuses them. Any other error of a
+    required step (a malformed lexicon, a bad param) is raised: it is the profile's, not the
+    language's.
+    """
     from ..errors import RobustxError
 
     load_all_ops()
-    disabled = set()
+    disabled: set[tuple[int, str]] = set()
+    unserved: dict[str, Unavailable] = {}
     for i, step in enumerate(profile.steps):
         spec = OPS.get(step.op)
         if spec.check is None:
@@ -543,8 +568,13 @@ def check_languages(profile: Profile, langs: Sequence[str]) -> frozenset[tuple[i
             try:
                 if spec.check(lang, step.kwargs) is False:
                     disabled.add((i, lang))
+            except Unavailable as exc:
+                if step.optional:
+                    disabled.add((i, lang))
+                else:
+                    unserved.setdefault(lang, exc)
             except RobustxError:
                 if not step.optional:
                     raise
                 disabled.add((i, lang))
-    return frozenset(disabled)
+    return frozenset(disabled), unserved

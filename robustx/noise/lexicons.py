@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from ..errors import ResourceError
+from ..errors import ResourceError, Unavailable
 from ..registry import Registry
 from ..tasks import TATOEBA_CODES
 
@@ -281,11 +281,15 @@ def freedict_index(lang: str, target: str) -> Path:
     return DICTD_DIR / f"freedict-{ISO3.get(lang, lang)}-{ISO3.get(target, target)}.index"
 
 
+DOC = "docs/codeswitch.md"
+
+
 def _hint(lang: str, target: str) -> str:
     return (
         f"pass a MUSE/TSV file with params: {{lexicon: PATH}} or install "
         f"dict-freedict-{ISO3.get(lang, lang)}-{ISO3.get(target, target)} and use "
-        f"{{lexicon: freedict}}"
+        f"{{lexicon: freedict}} (in a copy of the profile that lists {lang} under languages; "
+        f"see {DOC})"
     )
 
 
@@ -299,14 +303,14 @@ def load(lexicon: str, fmt: str, lang: str, target: str) -> Lexicon:
             return read_tsv(_builtin_file(lang), lang)
         if lang == "en" and _builtin_file(target).is_file():
             return load(BUILTIN, "auto", target, "en").inverted(f"builtin:en-{target}")
-        raise ResourceError(f"no built-in lexicon for {lang}->{target}; {_hint(lang, target)}")
+        raise Unavailable(f"no built-in lexicon for {lang}->{target}; {_hint(lang, target)}",
+                          "no lexicon", DOC)
     if lexicon == FREEDICT:
         index = freedict_index(lang, target)
         if not index.exists():
-            raise ResourceError(
+            raise Unavailable(
                 f"no FreeDict dictionary for {lang}->{target} ({index} not found); "
-                f"{_hint(lang, target)}"
-            )
+                f"{_hint(lang, target)}", "no lexicon", DOC)
         return read_freedict(index, lang)
     path = Path(lexicon).expanduser()
     if not path.exists():

@@ -20,7 +20,8 @@ MANIFEST_SCHEMA = "robustx.manifest/1"
 
 def build(sig: str, profile: Profile, seed: int, data_hash: str, files: list[dict[str, Any]],
           per_lang: Mapping[str, LangStats], disabled: frozenset[tuple[int, str]],
-          skipped_langs: Sequence[str], command: str | None) -> dict[str, Any]:
+          skipped_langs: Sequence[str], command: str | None,
+          passthrough: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, Any]:
     """The manifest document (its key order is the file's)."""
     op_names = [s.op for s in profile.steps]
     return {
@@ -36,10 +37,26 @@ def build(sig: str, profile: Profile, seed: int, data_hash: str, files: list[dic
                                           if la == lang)
                              for lang in sorted({la for _, la in disabled})},
         "skipped_languages": list(skipped_langs),
+        **_passed_through(files, passthrough),
         "invalid_policy": "kept unchanged in the output and counted here",
         "versions": _versions(),
         "command": command,
     }
+
+
+def _passed_through(files: list[dict[str, Any]], passthrough: Mapping[str, Mapping[str, str]] | None
+                    ) -> dict[str, Any]:
+    """``passed_through``: per language the examples written unchanged because the profile
+    cannot serve it, and why; absent when there are none (each file names its own)."""
+    counts: dict[str, int] = {}
+    for f in files:
+        for lang, n in f.get("passed_through", {}).items():
+            counts[lang] = counts.get(lang, 0) + n
+    if not counts:
+        return {}
+    return {"passed_through": {lang: {"examples": counts[lang], **(passthrough or {})[lang]}
+                               for lang in sorted(counts)},
+            "passed_through_policy": "written unchanged in the output and counted here"}
 
 
 def write(path: Path, manifest: dict[str, Any]) -> None:

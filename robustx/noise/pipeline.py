@@ -21,7 +21,7 @@ from ..tasks.fingerprint import data_fingerprint
 from ..tasks.io import open_writer
 from ..tasks.split import Split
 from . import manifest as mf
-from .engine import Plan, check_languages, corrupt_example, row_lang
+from .engine import Plan, corrupt_example, language_coverage, row_lang
 from .intensity import LangStats, stats_row
 from .profiles import Profile
 from .signature import signature
@@ -34,11 +34,53 @@ STAT_LANG = "__rx_lang"
 
 
 def make_plan(split: Split, profile: Profile, seed: int,
-              disabled: frozenset[tuple[int, str]] = frozenset()) -> Plan:
+              disabled: frozenset[tuple[int, str]] = frozenset(),
+              passthrough: frozenset[str] = frozenset()) -> Plan:
     cols = split.dataset.column_names
     lang_col = next((c for c in LANG_COLUMNS if c in cols), None)
     return Plan(profile, seed, split.family, dict(split.fields), split.lang, lang_col,
-                split.fields.get("id"), disabled, tuple(sorted(split.side_langs.items())))
+                split.fields.get("id"), disabled, passthrough,
+                tuple(sorted(split.side_langs.items())))
+
+
+def coverage(profile: Profile, langs: Sequence[str], requested: Sequence[str] | None
+             ) -> tuple[frozenset[tuple[int, str]], dict[str, dict[str, str]]]:
+    """The steps switched off per language, and the languages passed through unchanged.
+
+    A language is passed through when a required step's op cannot serve it (no lexicon, no
+    keyboard layout, no romaniser: its check raises :class:`~robustx.errors.Unavailable`) or,
+    in a file with a language column, when the profile's ``languages`` do not list it. Its
+    record says why in a few words (``reason``), in full (``detail``) and where to read more
+    (``see``). UsageError, before any data is touched, when a language the user asked for
+    (``requested``) cannot be served, or when no language of the data can be.
+    """
+    disabled, unserved = language_coverage(profile, langs)
+    unlisted = set(profile.uncovered(langs))
+    out: dict[str, dict[str, str]] = {}
+    for lang in langs:
+        exc = unserved.get(lang)
+        if exc is not None:
+            out[lang] = {"reason": exc.reason, "detail": str(exc), "see": exc.doc or "docs/profiles.md"}
+        elif lang in unlisted:
+            out[lang] = {"reason": f"not among the languages profile {profile.name} covers",
+                         "detail": f"profile {profile.name} covers "
+                                   f"{', '.join(profile.languages or ())}",
+                         "see": "docs/profiles.md"}
+    asked = sorted(set(requested or ()) & set(out))
+    if asked:
+        lang = asked[0]
+        where = (f"profile {profile.name} does not cover language(s) {', '.join(asked)} "
+                 f"(covers: {', '.join(profile.languages)})" if lang in unlisted
+                 else f"profile {profile.name} cannot serve --lang {lang}")
+        why = str(unserved[lang]) if lang in unserved else \
+            "drop them from --lang, or omit --lang (uncovered languages are then skipped or " \
+            "passed through unchanged, and reported)"
+        raise UsageError(f"{where}: {why}")
+    if langs and set(langs) <= set(out):
+        raise UsageError(f"profile {profile.name} can serve none of the languages in the data: "
+                         + "; ".join(f"{lang}: {r['reason']}" for lang, r in out.items())
+                         + f" (see {next(iter(out.values()))['see']})")
+    return disabled, out
 
 
 def corrupt_batch(batch: dict[str, list], indices: Sequence[int], plan: Plan) -> dict[str, list]:
@@ -86,8 +128,14 @@ def out_relpath(split: Split) -> str:
 def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Path, *,
                    force: bool = False, num_proc: int = 1, progress: bool = True,
                    command: str | None = None,
-                   skipped_langs: Sequence[str] = ()) -> dict[str, Any]:
-    """Corrupt every split into ``out`` and write ``out/manifest.json``; returns the manifest."""
+                   skipped_langs: Sequence[str] = (),
+                   requested: Sequence[str] | None = None) -> dict[str, Any]:
+    """Corrupt every split into ``out`` and write ``out/manifest.json``; returns the manifest.
+
+    Examples in a language the profile cannot serve are written unchanged and counted in the
+    manifest's ``passed_through`` (see :func:`coverage`); ``requested`` are the languages the
+    user asked for (``--lang``), which must all be served.
+    """
     if not splits:
         raise InputError("no data to corrupt")
     if num_proc < 1:
@@ -97,15 +145,13 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} exists and is not a folder")
     bad = profile.uncovered(s.lang for s in splits)
-    if bad:
-        raise UsageError(f"profile {profile.name} does not cover language(s) {', '.join(bad)} "
-                         f"(covers: {', '.join(profile.languages)}); drop them from --lang, or "
-                         "omit --lang to skip uncovered languages")
     langs = sorted({s.lang for s in splits if s.lang != "mixed"} |
                    {row_lang(v, s.lang) for s in splits if s.lang == "mixed"
                     for c in LANG_COLUMNS if c in s.dataset.column_names
                     for v in s.dataset.unique(c)})
-    disabled = check_languages(profile, langs)
+    # A whole file in a language the profile does not list is skipped by the caller unless it
+    # was asked for; here it is refused like any language asked for and not served.
+    disabled, passthrough = coverage(profile, langs, sorted({*bad, *(requested or ())}))
     seen: dict[str, str] = {}
     for s in splits:
         rel = out_relpath(s)
@@ -123,10 +169,11 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
     try:
         with bar(progress, sum(len(s.dataset) for s in splits), "corrupting") as advance:
             for s in splits:
-                plan = make_plan(s, profile, seed, disabled)
+                plan = make_plan(s, profile, seed, disabled, frozenset(passthrough))
                 advance(description=f"{profile.name} s{profile.severity} {s.name}")
                 writer = open_writer(tmp / out_relpath(s), s.fmt, s.dataset.features, s.layout)
                 invalid = 0
+                passed: dict[str, int] = {}
                 for batch in _batches(s, plan, num_proc):
                     stats, langs = batch.pop(STAT), batch.pop(STAT_LANG)
                     writer.write(batch)
@@ -134,6 +181,9 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
                     for lang, row in zip(langs, stats, strict=True):
                         by_lang.setdefault(lang, []).append(row)
                     for lang, rows in by_lang.items():
+                        if lang in passthrough:
+                            passed[lang] = passed.get(lang, 0) + len(rows)
+                            continue
                         ls = per_lang.get(lang) or per_lang.setdefault(lang, LangStats(n_ops))
                         invalid += ls.add(rows)
                     advance(len(stats))
@@ -146,9 +196,11 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
                 files.append({"file": out_relpath(s), "source": s.source,
                               "task": s.task.name if s.task else None, "family": s.family,
                               "lang": s.lang, "examples": len(s.dataset),
-                              "invalid_examples": invalid, "format": s.fmt})
+                              "invalid_examples": invalid, "format": s.fmt,
+                              **({"passed_through": dict(sorted(passed.items()))}
+                                 if passed else {})})
         manifest = mf.build(sig, profile, seed, data_hash, files, per_lang, disabled,
-                            skipped_langs, command)
+                            skipped_langs, command, passthrough)
         mf.write(tmp / "manifest.json", manifest)
         try:
             commit_dir(tmp, out, force)

@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..errors import ResourceError, UsageError
+from ..errors import Unavailable, UsageError
 from .base import op, package_version
 
 SCHEMES = ("informal", "ascii")
@@ -645,10 +645,10 @@ def check(lang: str, params: Mapping[str, Any]) -> None:
     if scheme not in SCHEMES:
         raise UsageError(f"translit: unknown scheme {scheme!r} (valid: {', '.join(SCHEMES)})")
     if lang not in SUPPORTED and lang not in LATIN_LANGS:
-        raise ResourceError(
+        raise Unavailable(
             f"translit: no romaniser for language {lang!r}; supported: {', '.join(SUPPORTED)} "
-            "(Latin-script languages are accepted and left as they are)"
-        )
+            "(Latin-script languages are accepted and left as they are)",
+            "no romaniser", "docs/translit.md")
 
 
 SPAN_MAX = {"zh": 4, "ja": 8, "th": 8}  # Chinese words are short; 8 is the engine's cap

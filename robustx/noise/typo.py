@@ -26,7 +26,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from ..errors import ResourceError
+from ..errors import ResourceError, Unavailable
 from .base import op, package_version
 from .units import LETTER_SPACELESS_LANGS, clusters, letter_runs
 
@@ -64,9 +64,9 @@ def layout_for(lang: str) -> dict[str, Any] | None:
     """The layout of ``lang`` (grid and neighbour map), or None where it is typed via an IME."""
     index = _index()
     if lang not in index:
-        raise ResourceError(
-            f"no keyboard layout for language {lang!r}; known: {', '.join(sorted(index))}"
-        )
+        raise Unavailable(
+            f"no keyboard layout for language {lang!r}; known: {', '.join(sorted(index))}",
+            "no keyboard layout", "docs/layouts.md")
     name = index[lang]
     return _load(name) if name else None
 
@@ -450,8 +450,9 @@ def homophones(ch: str) -> tuple[str, ...]:
 
 def _check_ime(lang: str, params: Any) -> None:
     if lang not in IME_LANGS:
-        raise ResourceError(f"ime_homophone: {lang!r} is not typed through a pinyin input "
-                            f"method (only {', '.join(IME_LANGS)})")
+        raise Unavailable(f"ime_homophone: {lang!r} is not typed through a pinyin input "
+                          f"method (only {', '.join(IME_LANGS)})", "no pinyin input method",
+                          "docs/layouts.md")
 
 
 @op("ime_homophone", "typo", check=_check_ime, fingerprint=package_version("anyascii"))

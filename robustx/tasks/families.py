@@ -66,13 +66,34 @@ class Family:
     metric: Callable[[Sequence[str]], str]  # default metric name, from sample gold labels
     joined_tokens: bool = False  # intensity text: tokens joined by spaces (else roles by lines)
     structure: str = TEXT  # what noise keeps intact: TOKENS, SPANS or TEXT (see above)
+    # Gold for scoring: the role that holds it (default ``label_role``; None: the family always
+    # has gold) and, when a present column can still be empty (QA test files carry answers
+    # ``{"answer_start": [0], "text": [""]}``), what one value must look like to count as gold.
+    gold_role: str | None = None
+    is_gold: Callable[[Any], bool] | None = None
 
     def role(self, name: str) -> Role:
         return next(r for r in self.roles if r.name == name)
 
+    def has_gold(self, fields: Mapping[str, str], column: Callable[[str], Sequence[Any]]) -> bool:
+        """Whether data with these ``fields`` (role -> column) carries gold to score against:
+        the gold role is present and, where the family says what a gold value is, some row
+        has one. ``column(name)`` reads a column. False: an unlabeled (test) split."""
+        role = self.gold_role or self.label_role
+        if role is None:
+            return True
+        if role not in fields:
+            return False
+        return self.is_gold is None or any(map(self.is_gold, column(fields[role])))
+
     @property
     def role_columns(self) -> dict[str, tuple[str, ...]]:
         return {r.name: r.columns for r in self.roles}
+
+
+def _answered(v: Any) -> bool:
+    """A QA answers value with a non-empty answer text (XTREME's test files have only "")."""
+    return isinstance(v, dict) and any(str(t) for t in v.get("text") or ())
 
 
 def _tag_metric(tags: Sequence[str]) -> str:
@@ -98,7 +119,7 @@ for _f in (
         TAGGING,
         (Role("tokens", ("tokens",), "a list of strings", _strings),
          Role("tags", ("ner_tags", "pos_tags", "tags"), "a list of integers or tag strings",
-              _tags)),
+              _tags, optional=True)),  # XTREME's PAN-X/UD-POS test files: tokens only
         dict.fromkeys(_ALL_SIDES, ("tokens",)),
         "AutoModelForTokenClassification", "ForTokenClassification", "tags", _tag_metric,
         joined_tokens=True, structure=TOKENS),
@@ -111,7 +132,7 @@ for _f in (
               _answers)),
         dict.fromkeys(_ALL_SIDES, ("context", "question")),
         "AutoModelForQuestionAnswering", "ForQuestionAnswering", None, lambda _: "squad",
-        structure=SPANS),
+        structure=SPANS, gold_role="answers", is_gold=_answered),
     Family(
         RETRIEVAL,
         (Role("source", ("source_sentence",), "a string", _string),

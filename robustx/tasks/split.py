@@ -48,3 +48,11 @@ class Split:
     @property
     def name(self) -> str:
         return f"{self.task.name if self.task else self.family}/{self.lang}"
+
+    @property
+    def labelled(self) -> bool:
+        """Whether the split carries gold to score against (see ``Family.has_gold``); False
+        for XTREME's unlabeled test files (no label or tags column, QA answers all empty)."""
+        from .families import FAMILIES
+
+        return FAMILIES.get(self.family).has_gold(self.fields, lambda c: self.dataset[c])
