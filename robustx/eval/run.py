@@ -63,6 +63,7 @@ def evaluate(
     device: str = "auto",
     batch_tokens: int = defaults.BATCH_TOKENS,
     layer: int | None = None,
+    pool: str | None = None,
     cache: bool = True,
     cache_dir: str | Path | None = None,
     precision: str = "auto",
@@ -89,9 +90,10 @@ def evaluate(
     if not splits:
         raise InputError("no data to evaluate")
     family = splits[0].family
-    if layer is not None and not HEADS.get(family).layered:
-        raise UsageError(f"--layer picks the hidden layer of retrieval embeddings (bucc, "
-                         f"tatoeba); a {family} task predicts with its trained head")
+    for flag, value, what in (("--layer", layer, "hidden layer"), ("--pool", pool, "pooling")):
+        if value is not None and not HEADS.get(family).layered:
+            raise UsageError(f"{flag} picks the {what} of retrieval embeddings (bucc, "
+                             f"tatoeba); a {family} task predicts with its trained head")
     metrics = check_splits(splits)
     # The weights are read on the first cache miss only: a fully cached re-run reads none.
     path, model_config = ckpt.inspect(checkpoint, family, allow_pickle)
@@ -116,7 +118,7 @@ def evaluate(
     notes: list[str] = []
     params: dict[str, Any] = {}
     for s, m in zip(splits, metrics, strict=True):
-        params = HEADS.get(s.family).params(model_config, layer)
+        params = HEADS.get(s.family).params(model_config, layer, m, pool)
         data_fp = C.data_fingerprint(s.dataset, list(s.fields.values()))
         key = {"checkpoint": ckpt_fp, "data": data_fp, "family": s.family, "kind": m.name,
                "lang": s.lang, "params": params, "labels": m.label_space(s),

@@ -1,11 +1,19 @@
-"""Retrieval (BUCC, Tatoeba): mean-pooled hidden states of one layer, cosine similarity.
+"""Retrieval (BUCC, Tatoeba): pooled hidden states of one layer, cosine similarity.
 
 ``--layer`` counts in ``hidden_states``, where 0 is the embedding output and ``n`` the last
-layer. The default follows XTREME's scripts (``run_tatoeba.sh``: ``--specific_layer 7`` of 12,
-13 of 24), which index the layer outputs *without* the embeddings
-(``all_layer_outputs[-num_layers:]``), so their 7 is ``hidden_states[8]``: the default is
-``num_hidden_layers // 2 + 2`` (8 of 12, 14 of 24), at most the last layer. Pooling is the mean
-over all tokens, special tokens included, as in ``evaluate_retrieval.py``.
+layer; ``--pool`` is ``cls`` (the first token) or ``mean`` (all tokens, special tokens included,
+as ``evaluate_retrieval.py`` without ``--pool_skip_special_token``). The defaults are what
+XTREME's scripts run, per retrieval mode (:data:`DEFAULTS`). Those scripts pick
+``all_layer_outputs[-num_layers:][specific_layer]``, i.e. ``hidden_states[n + 1 - num_layers +
+specific_layer]``:
+
+- Tatoeba (``run_tatoeba.sh``: mean pooling, ``--num_layers`` 12 and ``--specific_layer`` 7, or
+  24 and 13 for XLM-R): ``hidden_states[8]`` of 12 layers, ``[14]`` of 24; robustx's rule is
+  ``min(n, n // 2 + 2)``.
+- BUCC (``run_bucc2018.sh``: ``--pool_type cls``, ``--specific_layer 7`` and no
+  ``--num_layers``, so 12 for every model): the 7th of the *last 12* layers,
+  ``hidden_states[n - 4]``: ``[8]`` of 12 layers, ``[20]`` of 24 (XLM-R large); models with
+  fewer than 12 layers, which the script cannot run, get the Tatoeba rule.
 
 Tatoeba follows ``evaluate_retrieval.py``'s ``similarity_search``: each target (English)
 sentence looks for its nearest source sentence. BUCC mines the pools of all distinct source and
@@ -24,22 +32,47 @@ from .. import engine
 from . import HEADS, Head
 from .classify import max_len
 
+POOLS = ("cls", "mean")
 
-def default_layer(model) -> int:
-    n = int(model.config.num_hidden_layers)
+
+def _tatoeba_layer(n: int) -> int:
     return min(n, n // 2 + 2)
 
 
-def check_layer(model, layer: int | None) -> int:
+def _bucc_layer(n: int) -> int:
+    return max(n - 4, _tatoeba_layer(n))
+
+
+# retrieval mode -> (default layer of an n-layer model, default pooling, where it comes from)
+DEFAULTS = {
+    "nearest": (_tatoeba_layer, "mean", "run_tatoeba.sh"),
+    "candidates": (_bucc_layer, "cls", "run_bucc2018.sh"),
+}
+
+
+def default_layer(model, mode: str = "nearest") -> int:
+    return DEFAULTS[mode][0](int(model.config.num_hidden_layers))
+
+
+def check_layer(model, layer: int | None, mode: str = "nearest") -> int:
     n = int(model.config.num_hidden_layers)
-    layer = default_layer(model) if layer is None else int(layer)
+    layer = default_layer(model, mode) if layer is None else int(layer)
     if not 0 <= layer <= n:
         raise UsageError(f"--layer must be between 0 (embeddings) and {n}, got {layer}")
     return layer
 
 
-def embed(model, tokenizer, sentences: list[str], layer: int, config: engine.EngineConfig):
-    """L2-normalised mean-pooled embeddings, one row per sentence (float32 numpy)."""
+def check_pool(pool: str | None, mode: str = "nearest") -> str:
+    pool = DEFAULTS[mode][1] if pool is None else str(pool)
+    if pool not in POOLS:
+        raise UsageError(f"--pool must be one of {', '.join(POOLS)}, got {pool!r}")
+    return pool
+
+
+def embed(model, tokenizer, sentences: list[str], layer: int, config: engine.EngineConfig,
+          pool: str = "mean"):
+    """L2-normalised embeddings, one row per sentence (float32 numpy): the ``pool`` (``mean``
+    over all tokens, or the ``cls`` first token) of ``hidden_states[layer]``."""
     import numpy as np
 
     enc = tokenizer(sentences, truncation=True, max_length=max_len(model, tokenizer))
@@ -47,6 +80,8 @@ def embed(model, tokenizer, sentences: list[str], layer: int, config: engine.Eng
 
     def collect(outputs, mask) -> list[Any]:
         hidden = outputs.hidden_states[layer].float()
+        if pool == "cls":  # batches are right-padded: position 0 is each row's first token
+            return list(hidden[:, 0].cpu().numpy())
         m = mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * m).sum(dim=1) / m.sum(dim=1).clamp(min=1)
         return list(pooled.cpu().numpy())
@@ -140,21 +175,22 @@ def pools(split) -> tuple[list[str], list[str], list[tuple[int, int]]]:
 
 
 def predict(model, tokenizer, split, config: engine.EngineConfig, layer: int | None = None,
-            mode: str = "nearest"):
+            mode: str = "nearest", pool: str | None = None):
     """``nearest`` (Tatoeba): per row, the index of the row whose source is nearest to this
     row's target. ``candidates`` (BUCC): mined [source, target, margin] candidates over the
     pools of :func:`pools`."""
-    layer = check_layer(model, layer)
+    layer = check_layer(model, layer, mode)
+    pool = check_pool(pool, mode)
     if mode == "nearest":
         f, ds = split.fields, split.dataset
-        src = embed(model, tokenizer, [str(s) for s in ds[f["source"]]], layer, config)
-        tgt = embed(model, tokenizer, [str(t) for t in ds[f["target"]]], layer, config)
+        src = embed(model, tokenizer, [str(s) for s in ds[f["source"]]], layer, config, pool)
+        tgt = embed(model, tokenizer, [str(t) for t in ds[f["target"]]], layer, config, pool)
         return nearest(tgt, src), []
     if mode != "candidates":
         raise ValueError(f"unknown retrieval mode {mode!r} (nearest or candidates)")
     sources, targets, _ = pools(split)
-    src = embed(model, tokenizer, sources, layer, config)
-    tgt = embed(model, tokenizer, targets, layer, config)
+    src = embed(model, tokenizer, sources, layer, config, pool)
+    tgt = embed(model, tokenizer, targets, layer, config, pool)
     return [list(c) for c in margin_candidates(src, tgt)], []
 
 
@@ -164,13 +200,14 @@ class RetrievalHead(Head):
     trained = False
     layered = True
 
-    def params(self, model_config, layer):
-        layer = check_layer(SimpleNamespace(config=model_config), layer)
-        return {"layer": layer, "pooling": "mean", "margin_k": 4}
+    def params(self, model_config, layer, metric=None, pool=None):
+        mode = getattr(metric, "retrieval_mode", None) or "nearest"
+        layer = check_layer(SimpleNamespace(config=model_config), layer, mode)
+        return {"layer": layer, "pooling": check_pool(pool, mode), "margin_k": 4}
 
     def predict(self, model, tokenizer, split, config, params, metric):
         return predict(model, tokenizer, split, config, params["layer"],
-                       mode=metric.retrieval_mode)
+                       mode=metric.retrieval_mode, pool=params["pooling"])
 
 
 HEADS.add(RETRIEVAL, RetrievalHead())
