@@ -132,11 +132,13 @@ def evaluate(
             if cache and is_main_process():
                 C.put(root, key, preds)
         values, stats = m.score(preds, s)
+        fields, split_notes = m.details(s)
+        notes += [f"{s.name}: {n}" for n in split_notes]
         name = s.lang if s.lang not in results else f"{s.lang}:{s.relpath}"
         results[name] = {
             "score": values[m.primary], "metrics": values, "n": len(s.dataset),
             "data": {"fingerprint": data_fp, "source": s.source, "relpath": s.relpath},
-            "noise_signature": (s.manifest or {}).get("signature"),
+            "noise_signature": (s.manifest or {}).get("signature"), **fields,
         }
         if return_predictions:
             preds_out[name] = {"kind": m.name, "pred": preds, "stats": stats}

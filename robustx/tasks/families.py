@@ -114,9 +114,13 @@ for _f in (
         structure=SPANS),
     Family(
         RETRIEVAL,
-        (Role("source", ("source_sentence",), "a string", _string),
+        # BUCC's full corpora (the original files): a sentence without a gold partner is a
+        # row with the other side null; ids tell apart duplicate sentences (see heads.retrieval)
+        (Role("source", ("source_sentence",), "a string", _string, nullable=True),
          Role("target", ("target_sentence",), "a string", _string, optional=True,
-              nullable=True, lang="en")),
+              nullable=True, lang="en"),
+         Role("source_id", ("source_id",), "a string", _string, optional=True, nullable=True),
+         Role("target_id", ("target_id",), "a string", _string, optional=True, nullable=True)),
         {"default": ("source",), "all": ("source", "target"), "first": ("source",),
          "second": ("target",)},
         "AutoModel", "", None, lambda _: "tatoeba"),

@@ -16,17 +16,19 @@ specific_layer]``:
   fewer than 12 layers, which the script cannot run, get the Tatoeba rule.
 
 Tatoeba follows ``evaluate_retrieval.py``'s ``similarity_search``: each target (English)
-sentence looks for its nearest source sentence. BUCC mines the pools of all distinct source and
-target sentences with ratio-margin scoring (Artetxe & Schwenk 2019, k=4), see
-:func:`margin_candidates`.
+sentence looks for its nearest source sentence. BUCC mines the distinct source and target
+sentences with ratio-margin scoring (Artetxe & Schwenk 2019, k=4), see
+:func:`margin_candidates`, and maps the mined sentences back to the pools of :func:`pools`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from ...errors import UsageError
+from ...errors import InputError, UsageError
 from ...tasks import RETRIEVAL
 from .. import engine
 from . import HEADS, Head
@@ -165,20 +167,81 @@ def margin_candidates(src, tgt, k: int = 4) -> list[tuple[int, int, float]]:
     return out
 
 
-def pools(split) -> tuple[list[str], list[str], list[tuple[int, int]]]:
-    """Distinct sources, distinct targets, and each row's (source, target) index: the gold pair."""
+@dataclass(frozen=True)
+class Pools:
+    """The distinct sources and targets of a retrieval split and where each row points.
+
+    Sentences are told apart by their ids when the split has ``source_id``/``target_id``
+    (BUCC's corpora hold the same sentence under several ids), else by their text. ``rows``:
+    each row's (source, target) index, None for a side the row does not have (a sentence of
+    BUCC's full corpora without a gold partner); a row with both is a gold pair.
+    """
+
+    sources: list[str]
+    targets: list[str]
+    rows: list[tuple[int | None, int | None]]
+
+    @property
+    def gold(self) -> list[tuple[int, int]]:
+        return [(s, t) for s, t in self.rows if s is not None and t is not None]
+
+    @property
+    def one_sided(self) -> bool:
+        """Some sentence has no gold partner: the full corpus, not gold pairs only."""
+        return any(s is None or t is None for s, t in self.rows)
+
+
+def _side(split, text_role: str, id_role: str) -> tuple[list[str], list[int | None]]:
     f, ds = split.fields, split.dataset
-    srcs, tgts, gold = {}, {}, []
-    for s, t in zip(ds[f["source"]], ds[f["target"]], strict=True):
-        gold.append((srcs.setdefault(str(s), len(srcs)), tgts.setdefault(str(t), len(tgts))))
-    return list(srcs), list(tgts), gold
+    n = len(ds)
+    texts = ds[f[text_role]] if text_role in f else [None] * n
+    ids = ds[f[id_role]] if id_role in f else [None] * n
+    keys: dict[tuple[str, str], int] = {}
+    where: list[int | None] = []
+    for text, id_ in zip(texts, ids, strict=True):
+        if text is None:
+            where.append(None)
+            continue
+        key = ("text", str(text)) if id_ is None else ("id", str(id_))
+        where.append(keys.setdefault(key, len(keys)))
+    pool = [""] * len(keys)
+    for text, at in zip(texts, where, strict=True):
+        if at is not None and not pool[at]:
+            pool[at] = str(text)
+    return pool, where
+
+
+def pools(split) -> Pools:
+    """The split's distinct sources and targets (by id, else by text) and each row's pair."""
+    sources, src_at = _side(split, "source", "source_id")
+    targets, tgt_at = _side(split, "target", "target_id")
+    return Pools(sources, targets, list(zip(src_at, tgt_at, strict=True)))
+
+
+def pool_candidates(candidates: Sequence[Sequence], src_texts: Sequence[str],
+                    tgt_texts: Sequence[str], p: Pools) -> list[list]:
+    """Candidates mined between distinct *texts* as pool [source, target, score] triples.
+
+    As XTREME's ``read_sent2id``, a text held by several pool entries (one sentence under two
+    ids) cannot be attributed, so its candidates are dropped; when pools are by text every text
+    is one entry and nothing is dropped.
+    """
+    def unique(pool: Sequence[str], texts: Sequence[str]) -> list[int | None]:
+        at: dict[str, list[int]] = {}
+        for i, t in enumerate(pool):
+            at.setdefault(t, []).append(i)
+        return [at[t][0] if len(at[t]) == 1 else None for t in texts]
+
+    src_of, tgt_of = unique(p.sources, src_texts), unique(p.targets, tgt_texts)
+    return [[src_of[i], tgt_of[j], float(s)] for i, j, s in candidates
+            if src_of[i] is not None and tgt_of[j] is not None]
 
 
 def predict(model, tokenizer, split, config: engine.EngineConfig, layer: int | None = None,
             mode: str = "nearest", pool: str | None = None):
     """``nearest`` (Tatoeba): per row, the index of the row whose source is nearest to this
-    row's target. ``candidates`` (BUCC): mined [source, target, margin] candidates over the
-    pools of :func:`pools`."""
+    row's target. ``candidates`` (BUCC): [source, target, margin] candidates mined over the
+    distinct sentences and given as indices into the pools of :func:`pools`."""
     layer = check_layer(model, layer, mode)
     pool = check_pool(pool, mode)
     if mode == "nearest":
@@ -188,10 +251,17 @@ def predict(model, tokenizer, split, config: engine.EngineConfig, layer: int | N
         return nearest(tgt, src), []
     if mode != "candidates":
         raise ValueError(f"unknown retrieval mode {mode!r} (nearest or candidates)")
-    sources, targets, _ = pools(split)
-    src = embed(model, tokenizer, sources, layer, config, pool)
-    tgt = embed(model, tokenizer, targets, layer, config, pool)
-    return [list(c) for c in margin_candidates(src, tgt)], []
+    return mine(pools(split), lambda texts: embed(model, tokenizer, texts, layer, config, pool)
+                ), []
+
+
+def mine(p: Pools, embed_texts: Callable[[list[str]], Any], k: int = 4) -> list[list]:
+    """BUCC candidates of the pools ``p``: one embedding per distinct text (``embed_texts``:
+    texts -> L2-normalised rows), as ``mine_bitext``'s ``text_load_unify``, mined with
+    :func:`margin_candidates` and mapped back with :func:`pool_candidates`."""
+    src_texts, tgt_texts = list(dict.fromkeys(p.sources)), list(dict.fromkeys(p.targets))
+    cands = margin_candidates(embed_texts(src_texts), embed_texts(tgt_texts), k)
+    return pool_candidates(cands, src_texts, tgt_texts, p)
 
 
 class RetrievalHead(Head):
@@ -204,6 +274,16 @@ class RetrievalHead(Head):
         mode = getattr(metric, "retrieval_mode", None) or "nearest"
         layer = check_layer(SimpleNamespace(config=model_config), layer, mode)
         return {"layer": layer, "pooling": check_pool(pool, mode), "margin_k": 4}
+
+    def check(self, split, metric):
+        """Nearest-neighbour search (Tatoeba) needs both sides on every row."""
+        if metric.retrieval_mode != "nearest":
+            return
+        for role in ("source", "target"):
+            col = split.fields.get(role)
+            if col is not None and None in split.dataset[col]:
+                raise InputError(f"{split.source}: a row without {col}: {split.name} pairs "
+                                 "every source with a target (only BUCC mines full corpora)")
 
     def predict(self, model, tokenizer, split, config, params, metric):
         return predict(model, tokenizer, split, config, params["layer"],

@@ -8,7 +8,8 @@ and ``from_sums`` are what is compared. Values agree within 1e-6 (percentages).
 
 Known, deliberate differences kept out of the generated cases (documented in docs/evaluate.md):
 robustx compares class labels case-insensitively (XTREME's are the same strings anyway);
-Tatoeba counts a duplicate of the row's own source sentence as found (XTREME only its index).
+Tatoeba counts a duplicate of the row's own source sentence as found (XTREME only its index);
+BUCC takes candidates with equal margins together (XTREME may cut between them).
 """
 
 from __future__ import annotations
@@ -164,3 +165,77 @@ def test_tatoeba_agrees_with_similarity_search_accuracy():
         ref = X.accuracy([str(i) for i in range(n)],
                          [str(int(p)) for p in X.similarity_search(src, tgt)])
         _agree(values, ref, {"accuracy": "accuracy"})
+
+
+def _bucc_corpus(rng: np.random.Generator, with_ids: bool):
+    """A BUCC-like corpus: gold pairs (noisy copies), distractor sentences on both sides, and
+    (with ids) a few sentences that occur twice under different ids. Returns the split's rows,
+    the source and target files as (id, text) lines and one embedding per distinct text."""
+    dim = int(rng.integers(6, 24))
+    n_gold, n_src, n_tgt = (int(rng.integers(a, b)) for a, b in ((1, 25), (0, 40), (0, 40)))
+    emb: dict[str, np.ndarray] = {}
+    src_lines, tgt_lines, rows = [], [], []
+
+    def sentence(side: str, n: int, near=None) -> str:
+        text = f"{side}{n}"
+        v = rng.normal(size=dim) if near is None else near + rng.normal(
+            scale=float(rng.uniform(0.2, 1.2)), size=dim)
+        emb[text] = (v / np.linalg.norm(v)).astype(np.float32)
+        return text
+
+    for g in range(n_gold):
+        s = sentence("s", g)
+        t = sentence("t", g, emb[s])
+        src_lines.append((f"de-{len(src_lines):06d}", s))
+        tgt_lines.append((f"en-{len(tgt_lines):06d}", t))
+        rows.append({"source_id": src_lines[-1][0], "source_sentence": s,
+                     "target_id": tgt_lines[-1][0], "target_sentence": t})
+    for side, lines, n in (("s", src_lines, n_src), ("t", tgt_lines, n_tgt)):
+        for k in range(n):
+            dup = with_ids and lines and rng.random() < 0.1  # the same sentence, another id
+            text = lines[int(rng.integers(len(lines)))][1] if dup else sentence(side, 1000 + k)
+            lines.append((f"{'de' if side == 's' else 'en'}-{len(lines):06d}", text))
+            row = {"source_id": None, "source_sentence": None, "target_id": None,
+                   "target_sentence": None}
+            row.update({f"{'source' if side == 's' else 'target'}_id": lines[-1][0],
+                        f"{'source' if side == 's' else 'target'}_sentence": text})
+            rows.append(row)
+    order = rng.permutation(len(rows))
+    rows = [rows[i] for i in order]
+    if not with_ids:
+        rows = [{k: v for k, v in r.items() if not k.endswith("_id")} for r in rows]
+        src_lines = [(t, t) for _, t in src_lines]  # without ids a sentence is its own id
+        tgt_lines = [(t, t) for _, t in tgt_lines]
+    return rows, src_lines, tgt_lines, emb
+
+
+@pytest.mark.parametrize("with_ids", [True, False])
+def test_bucc_full_corpus_agrees_with_bucc_eval(with_ids):
+    metric = METRICS.get("bucc")
+    rng = np.random.default_rng(11 + with_ids)
+    worst = 0.0
+    for _ in range(CASES):
+        rows, src_lines, tgt_lines, emb = _bucc_corpus(rng, with_ids)
+        split = make_split("retrieval", rows, "bucc", "de")
+        p = retrieval.pools(split)
+        preds = retrieval.mine(p, lambda texts, emb=emb: np.stack([emb[t] for t in texts]))
+        values, stats = metric.score(preds, split)
+
+        gold_pairs = {(r["source_id"], r["target_id"]) if with_ids else
+                      (r["source_sentence"], r["target_sentence"]) for r in rows
+                      if r["source_sentence"] is not None and r["target_sentence"] is not None}
+        gold = {f"{s}\t{t}" for s, t in gold_pairs}
+        src_ids, src_sents = zip(*src_lines, strict=True)
+        tgt_ids, tgt_sents = zip(*tgt_lines, strict=True)
+        cands = X.mine_bitext(np.stack([emb[t] for t in src_sents]),
+                              np.stack([emb[t] for t in tgt_sents]), src_sents, tgt_sents)
+        ref = X.bucc_eval(cands, gold, src_sents, tgt_sents, src_ids, tgt_ids)
+        worst = max(worst, _agree(values, ref, {"f1": "F1", "precision": "precision",
+                                                "recall": "recall", "threshold": "best-threshold"}))
+        # the per-row statistics sum to the corpus counts the bootstrap resamples
+        c2s = X.read_candidate2score(cands, src_sents, tgt_sents, src_ids, tgt_ids)
+        extracted = X.bucc_extract(c2s, ref["best-threshold"])
+        assert sum(stats["gold"]) == len(gold)
+        assert sum(stats["pred"]) == pytest.approx(len(extracted))
+        assert sum(stats["tp"]) == len(gold.intersection(extracted))
+    assert worst <= TOL
