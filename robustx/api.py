@@ -145,11 +145,15 @@ def evaluate(checkpoint: str | Path, task: Task | str | None, *, data: str | Pat
              langs: Sequence[str] | None = None, split: str | None = None,
              device: str = "auto", precision: str = "auto",
              batch_tokens: int = defaults.BATCH_TOKENS, layer: int | None = None,
+             pool: str | None = None,
              cache: bool = True, cache_dir: str | Path | None = None,
              allow_pickle: bool = False, progress: bool = False,
              out: str | Path | None = None, force: bool = False,
              predictions: str | Path | None = None) -> dict[str, Any]:
     """Score ``checkpoint`` on ``task``; returns the scores document (``robustx.scores/1``).
+
+    ``layer``/``pool`` (retrieval only): the hidden layer and the pooling (``cls`` or
+    ``mean``) of the sentence embeddings; None: what XTREME's script for the task runs.
 
     ``out``: also write it there as JSON (refused before any work if it exists, unless
     ``force``); only the main process writes under torchrun/accelerate. ``predictions``: a
@@ -165,7 +169,8 @@ def evaluate(checkpoint: str | Path, task: Task | str | None, *, data: str | Pat
     if path is not None:
         _check_out_file(path, force)
     doc = run_evaluate(checkpoint, task, data=data, langs=langs, device=device,
-                       batch_tokens=batch_tokens, layer=layer, cache=cache, cache_dir=cache_dir,
+                       batch_tokens=batch_tokens, layer=layer, pool=pool, cache=cache,
+                       cache_dir=cache_dir,
                        precision=precision, allow_pickle=allow_pickle, progress=progress,
                        split=split, predictions=predictions, force=force)
     if path is not None and is_main_process():

@@ -48,7 +48,7 @@ def _cmd_evaluate(a: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         doc = api.evaluate(
             a.checkpoint, a.task, data=a.data, langs=a.lang, device=a.device,
-            batch_tokens=a.batch_tokens, layer=a.layer, cache=not a.no_cache,
+            batch_tokens=a.batch_tokens, layer=a.layer, pool=a.pool, cache=not a.no_cache,
             cache_dir=a.cache_dir, precision=a.precision, allow_pickle=a.allow_pickle,
             progress=_progress(a), out=a.out, force=a.force, predictions=a.predictions,
         )

@@ -98,7 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="auto: bf16 on CUDA when supported, else fp32")
     e.add_argument("--batch-tokens", type=_positive, default=defaults.BATCH_TOKENS,
                    help=f"token budget per batch, padding included (default {defaults.BATCH_TOKENS})")
-    e.add_argument("--layer", type=int, help="hidden layer for retrieval embeddings")
+    e.add_argument("--layer", type=int, help="hidden layer for retrieval embeddings, 0 = the "
+                   "embeddings (default: XTREME's per task, of n layers: bucc n-4 from 12 "
+                   "layers up, tatoeba min(n, n//2+2); see docs/evaluate.md)")
+    e.add_argument("--pool", choices=("cls", "mean"), help="pooling of retrieval embeddings "
+                   "(default: XTREME's per task: bucc cls, tatoeba mean)")
     e.add_argument("--no-cache", action="store_true", help="bypass the prediction cache")
     e.add_argument("--cache-dir", help="prediction cache folder (default: $ROBUSTX_CACHE, "
                    "else $HF_HOME/robustx, else ~/.cache/huggingface/robustx)")

@@ -132,6 +132,12 @@ def _condition_doc(cond: Condition, out: Path) -> dict[str, Any]:
     return doc
 
 
+def _corpus(doc: dict[str, Any]) -> dict[str, Any]:
+    """``{"corpus": {lang: "full" | "gold pairs only"}}`` for metrics that say (BUCC), else {}."""
+    corpus = {lang: r["corpus"] for lang, r in doc["results"].items() if "corpus" in r}
+    return {"corpus": corpus} if corpus else {}
+
+
 def _versions() -> dict[str, str]:
     import importlib.metadata as md
 
@@ -196,7 +202,8 @@ def build_report(conds: list[Condition], failures: list[dict[str, Any]], *, seed
         "data": {"source": data_source or first["data"]["source"],
                  "fingerprint": first["data"]["fingerprint"],
                  "per_language": {lang: r["data"]["fingerprint"]
-                                  for lang, r in first["results"].items()}},
+                                  for lang, r in first["results"].items()},
+                 **_corpus(first)},
         "conditions": [_condition_doc(c, out) for c in conds],
         "results": results,
         "failures": failures,

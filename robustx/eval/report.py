@@ -80,6 +80,14 @@ def _mcnemar_note(doc: dict[str, Any]) -> list[str]:
             "continuity correction from there on; pooled over languages for the average"]
 
 
+def _corpus_note(doc: dict[str, Any]) -> list[str]:
+    from .metrics.bucc import GOLD_ONLY, GOLD_ONLY_NOTE
+
+    langs = [lang for lang, c in doc["data"].get("corpus", {}).items() if c == GOLD_ONLY]
+    return [f"- **{', '.join(langs)}: {GOLD_ONLY_NOTE}** (the split has no sentence "
+            "without a gold partner)"] if langs else []
+
+
 def _mean(values: list) -> float | None:
     vals = [v for v in values if isinstance(v, (int, float))]
     return sum(vals) / len(vals) if vals else None
@@ -119,6 +127,7 @@ def markdown(doc: dict[str, Any], plots: list[str] = (), gate: Any = None) -> st
         f"- B − A with a paired bootstrap {conf:.0%} CI "
         f"({doc['settings']['bootstrap']['resamples']} resamples); gap = clean − noisy, in points",
         *_mcnemar_note(doc),
+        *_corpus_note(doc),
         "",
     ]
     if gate is not None:

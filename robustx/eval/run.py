@@ -67,6 +67,7 @@ def evaluate(
     device: str = "auto",
     batch_tokens: int = defaults.BATCH_TOKENS,
     layer: int | None = None,
+    pool: str | None = None,
     cache: bool = True,
     cache_dir: str | Path | None = None,
     precision: str = "auto",
@@ -100,9 +101,10 @@ def evaluate(
 
     splits = by_language(splits)  # a file of several languages is scored per language
     family = splits[0].family
-    if layer is not None and not HEADS.get(family).layered:
-        raise UsageError(f"--layer picks the hidden layer of retrieval embeddings (bucc, "
-                         f"tatoeba); a {family} task predicts with its trained head")
+    for flag, value, what in (("--layer", layer, "hidden layer"), ("--pool", pool, "pooling")):
+        if value is not None and not HEADS.get(family).layered:
+            raise UsageError(f"{flag} picks the {what} of retrieval embeddings (bucc, "
+                             f"tatoeba); a {family} task predicts with its trained head")
     metrics = check_splits(splits)
     files = None
     if predictions is not None:
@@ -134,7 +136,7 @@ def evaluate(
     notes: list[str] = []
     params: dict[str, Any] = {}
     for s, m in zip(splits, metrics, strict=True):
-        params = HEADS.get(s.family).params(model_config, layer)
+        params = HEADS.get(s.family).params(model_config, layer, m, pool)
         data_fp = C.data_fingerprint(s.dataset, list(s.fields.values()))
         key = {"checkpoint": ckpt_fp, "data": data_fp, "family": s.family, "kind": m.name,
                "lang": s.lang, "params": params, "labels": m.label_space(s),
@@ -149,12 +151,14 @@ def evaluate(
                 C.put(root, key, preds)
         all_preds.append(preds)
         values, stats = m.score(preds, s) if s.labelled else ({}, {})
+        fields, split_notes = m.details(s)
+        notes += [f"{s.name}: {n}" for n in split_notes]
         name = s.lang if s.lang not in results else f"{s.lang}:{s.relpath}"
         results[name] = {
             "score": values[m.primary] if s.labelled else None, "metrics": values,
             "n": len(s.dataset),
             "data": {"fingerprint": data_fp, "source": s.source, "relpath": s.relpath},
-            "noise_signature": (s.manifest or {}).get("signature"),
+            "noise_signature": (s.manifest or {}).get("signature"), **fields,
         }
         if not s.labelled:
             results[name]["unlabeled"] = True

@@ -69,7 +69,7 @@ class Family:
     # Gold for scoring: the role that holds it (default ``label_role``; None: the family always
     # has gold) and, when a present column can still be empty (QA test files carry answers
     # ``{"answer_start": [0], "text": [""]}``), what one value must look like to count as gold.
-    gold_role: str | None = None
+    gold_role: str | tuple[str, ...] | None = None  # roles that all hold gold in a gold row
     is_gold: Callable[[Any], bool] | None = None
 
     def role(self, name: str) -> Role:
@@ -82,9 +82,13 @@ class Family:
         role = self.gold_role or self.label_role
         if role is None:
             return True
-        if role not in fields:
+        roles = (role,) if isinstance(role, str) else role
+        if any(r not in fields for r in roles):
             return False
-        return self.is_gold is None or any(map(self.is_gold, column(fields[role])))
+        if self.is_gold is None:
+            return True
+        values = zip(*(column(fields[r]) for r in roles), strict=True)
+        return any(all(map(self.is_gold, row)) for row in values)
 
     @property
     def role_columns(self) -> dict[str, tuple[str, ...]]:
@@ -135,11 +139,16 @@ for _f in (
         structure=SPANS, gold_role="answers", is_gold=_answered),
     Family(
         RETRIEVAL,
-        (Role("source", ("source_sentence",), "a string", _string),
+        # BUCC's full corpora (the original files): a sentence without a gold partner is a
+        # row with the other side null; ids tell apart duplicate sentences (see heads.retrieval)
+        (Role("source", ("source_sentence",), "a string", _string, nullable=True),
          Role("target", ("target_sentence",), "a string", _string, optional=True,
-              nullable=True, lang="en")),
+              nullable=True, lang="en"),
+         Role("source_id", ("source_id",), "a string", _string, optional=True, nullable=True),
+         Role("target_id", ("target_id",), "a string", _string, optional=True, nullable=True)),
         {"default": ("source",), "all": ("source", "target"), "first": ("source",),
          "second": ("target",)},
-        "AutoModel", "", None, lambda _: "tatoeba"),
+        "AutoModel", "", None, lambda _: "tatoeba",
+        gold_role=("source", "target"), is_gold=lambda v: v is not None),
 ):
     FAMILIES.add(_f.name, _f)

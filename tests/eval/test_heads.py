@@ -373,6 +373,42 @@ def test_retrieval_mean_pools_the_chosen_layer(tiny_checkpoints):
             np.testing.assert_allclose(got[k], vec / np.linalg.norm(vec), atol=1e-5)
 
 
+def test_retrieval_cls_pools_the_first_token_of_the_chosen_layer(tiny_checkpoints):
+    import torch
+
+    model, tok = _load(tiny_checkpoints["retrieval"], "retrieval")
+    sents = ["Der Fuchs springt", "北京是中国的首都 " * 3, "ok"]   # padded rows in one batch
+    for layer in (0, 2):
+        got = retrieval.embed(model, tok, sents, layer, BATCHED, pool="cls")
+        for k, s in enumerate(sents):
+            with torch.no_grad():
+                hidden = model(**tok(s, return_tensors="pt"), output_hidden_states=True
+                               ).hidden_states[layer][0]
+            vec = hidden[0].numpy()
+            np.testing.assert_allclose(got[k], vec / np.linalg.norm(vec), atol=1e-5)
+
+
+@pytest.mark.parametrize(("depth", "mode", "layer", "pool"), [
+    (12, "candidates", 8, "cls"),    # run_bucc2018.sh: --specific_layer 7 of the last 12
+    (24, "candidates", 20, "cls"),   # XLM-R large: still 7 of the last 12 (no --num_layers)
+    (12, "nearest", 8, "mean"),      # run_tatoeba.sh: 7 of 12
+    (24, "nearest", 14, "mean"),     # XLM-R large: 13 of 24
+    (2, "candidates", 2, "cls"),     # under 12 layers: the Tatoeba rule, at most the last
+    (6, "nearest", 5, "mean"),
+])
+def test_retrieval_defaults_follow_the_xtreme_scripts(depth, mode, layer, pool):
+    from types import SimpleNamespace
+
+    from robustx.eval.heads import HEADS
+
+    config = SimpleNamespace(num_hidden_layers=depth)
+    metric = SimpleNamespace(retrieval_mode=mode)
+    assert HEADS.get("retrieval").params(config, None, metric) == {
+        "layer": layer, "pooling": pool, "margin_k": 4}
+    assert HEADS.get("retrieval").params(config, 1, metric, "mean") == {
+        "layer": 1, "pooling": "mean", "margin_k": 4}
+
+
 def test_every_family_has_a_registered_head():
     from types import SimpleNamespace
 

@@ -65,14 +65,17 @@ class Head:
     """What evaluation needs from a family's head.
 
     ``trained``: the checkpoint must carry trained head weights (retrieval reads the encoder).
-    ``layered``: predictions come from a chosen hidden layer (``--layer``).
+    ``layered``: predictions come from a chosen hidden layer and pooling (``--layer``,
+    ``--pool``).
     """
 
     trained: bool = True
     layered: bool = False
 
-    def params(self, model_config, layer: int | None) -> dict[str, Any]:
-        """Parameters that change predictions (recorded in the document and the cache key)."""
+    def params(self, model_config, layer: int | None, metric=None, pool: str | None = None
+               ) -> dict[str, Any]:
+        """Parameters that change predictions (recorded in the document and the cache key);
+        ``layer``/``pool`` are None for the defaults, which may depend on the ``metric``."""
         return {}
 
     def check(self, split, metric) -> None:

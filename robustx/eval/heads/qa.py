@@ -172,7 +172,7 @@ def predict(model, tokenizer, split, config: engine.EngineConfig, params: QAPara
 
 
 class QAHead(Head):
-    def params(self, model_config, layer):
+    def params(self, model_config, layer, metric=None, pool=None):
         return QAParams().as_dict()
 
     def predict(self, model, tokenizer, split, config, params, metric):

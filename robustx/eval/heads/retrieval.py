@@ -1,45 +1,80 @@
-"""Retrieval (BUCC, Tatoeba): mean-pooled hidden states of one layer, cosine similarity.
+"""Retrieval (BUCC, Tatoeba): pooled hidden states of one layer, cosine similarity.
 
 ``--layer`` counts in ``hidden_states``, where 0 is the embedding output and ``n`` the last
-layer. The default follows XTREME's scripts (``run_tatoeba.sh``: ``--specific_layer 7`` of 12,
-13 of 24), which index the layer outputs *without* the embeddings
-(``all_layer_outputs[-num_layers:]``), so their 7 is ``hidden_states[8]``: the default is
-``num_hidden_layers // 2 + 2`` (8 of 12, 14 of 24), at most the last layer. Pooling is the mean
-over all tokens, special tokens included, as in ``evaluate_retrieval.py``.
+layer; ``--pool`` is ``cls`` (the first token) or ``mean`` (all tokens, special tokens included,
+as ``evaluate_retrieval.py`` without ``--pool_skip_special_token``). The defaults are what
+XTREME's scripts run, per retrieval mode (:data:`DEFAULTS`). Those scripts pick
+``all_layer_outputs[-num_layers:][specific_layer]``, i.e. ``hidden_states[n + 1 - num_layers +
+specific_layer]``:
+
+- Tatoeba (``run_tatoeba.sh``: mean pooling, ``--num_layers`` 12 and ``--specific_layer`` 7, or
+  24 and 13 for XLM-R): ``hidden_states[8]`` of 12 layers, ``[14]`` of 24; robustx's rule is
+  ``min(n, n // 2 + 2)``.
+- BUCC (``run_bucc2018.sh``: ``--pool_type cls``, ``--specific_layer 7`` and no
+  ``--num_layers``, so 12 for every model): the 7th of the *last 12* layers,
+  ``hidden_states[n - 4]``: ``[8]`` of 12 layers, ``[20]`` of 24 (XLM-R large); models with
+  fewer than 12 layers, which the script cannot run, get the Tatoeba rule.
 
 Tatoeba follows ``evaluate_retrieval.py``'s ``similarity_search``: each target (English)
-sentence looks for its nearest source sentence. BUCC mines the pools of all distinct source and
-target sentences with ratio-margin scoring (Artetxe & Schwenk 2019, k=4), see
-:func:`margin_candidates`.
+sentence looks for its nearest source sentence. BUCC mines the distinct source and target
+sentences with ratio-margin scoring (Artetxe & Schwenk 2019, k=4), see
+:func:`margin_candidates`, and maps the mined sentences back to the pools of :func:`pools`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from ...errors import UsageError
+from ...errors import InputError, UsageError
 from ...tasks import RETRIEVAL
 from .. import engine
 from . import HEADS, Head
 from .classify import max_len
 
+POOLS = ("cls", "mean")
 
-def default_layer(model) -> int:
-    n = int(model.config.num_hidden_layers)
+
+def _tatoeba_layer(n: int) -> int:
     return min(n, n // 2 + 2)
 
 
-def check_layer(model, layer: int | None) -> int:
+def _bucc_layer(n: int) -> int:
+    return max(n - 4, _tatoeba_layer(n))
+
+
+# retrieval mode -> (default layer of an n-layer model, default pooling, where it comes from)
+DEFAULTS = {
+    "nearest": (_tatoeba_layer, "mean", "run_tatoeba.sh"),
+    "candidates": (_bucc_layer, "cls", "run_bucc2018.sh"),
+}
+
+
+def default_layer(model, mode: str = "nearest") -> int:
+    return DEFAULTS[mode][0](int(model.config.num_hidden_layers))
+
+
+def check_layer(model, layer: int | None, mode: str = "nearest") -> int:
     n = int(model.config.num_hidden_layers)
-    layer = default_layer(model) if layer is None else int(layer)
+    layer = default_layer(model, mode) if layer is None else int(layer)
     if not 0 <= layer <= n:
         raise UsageError(f"--layer must be between 0 (embeddings) and {n}, got {layer}")
     return layer
 
 
-def embed(model, tokenizer, sentences: list[str], layer: int, config: engine.EngineConfig):
-    """L2-normalised mean-pooled embeddings, one row per sentence (float32 numpy)."""
+def check_pool(pool: str | None, mode: str = "nearest") -> str:
+    pool = DEFAULTS[mode][1] if pool is None else str(pool)
+    if pool not in POOLS:
+        raise UsageError(f"--pool must be one of {', '.join(POOLS)}, got {pool!r}")
+    return pool
+
+
+def embed(model, tokenizer, sentences: list[str], layer: int, config: engine.EngineConfig,
+          pool: str = "mean"):
+    """L2-normalised embeddings, one row per sentence (float32 numpy): the ``pool`` (``mean``
+    over all tokens, or the ``cls`` first token) of ``hidden_states[layer]``."""
     import numpy as np
 
     enc = tokenizer(sentences, truncation=True, max_length=max_len(model, tokenizer))
@@ -47,6 +82,8 @@ def embed(model, tokenizer, sentences: list[str], layer: int, config: engine.Eng
 
     def collect(outputs, mask) -> list[Any]:
         hidden = outputs.hidden_states[layer].float()
+        if pool == "cls":  # batches are right-padded: position 0 is each row's first token
+            return list(hidden[:, 0].cpu().numpy())
         m = mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * m).sum(dim=1) / m.sum(dim=1).clamp(min=1)
         return list(pooled.cpu().numpy())
@@ -130,32 +167,101 @@ def margin_candidates(src, tgt, k: int = 4) -> list[tuple[int, int, float]]:
     return out
 
 
-def pools(split) -> tuple[list[str], list[str], list[tuple[int, int]]]:
-    """Distinct sources, distinct targets, and each row's (source, target) index: the gold pair."""
+@dataclass(frozen=True)
+class Pools:
+    """The distinct sources and targets of a retrieval split and where each row points.
+
+    Sentences are told apart by their ids when the split has ``source_id``/``target_id``
+    (BUCC's corpora hold the same sentence under several ids), else by their text. ``rows``:
+    each row's (source, target) index, None for a side the row does not have (a sentence of
+    BUCC's full corpora without a gold partner); a row with both is a gold pair.
+    """
+
+    sources: list[str]
+    targets: list[str]
+    rows: list[tuple[int | None, int | None]]
+
+    @property
+    def gold(self) -> list[tuple[int, int]]:
+        return [(s, t) for s, t in self.rows if s is not None and t is not None]
+
+    @property
+    def one_sided(self) -> bool:
+        """Some sentence has no gold partner: the full corpus, not gold pairs only."""
+        return any(s is None or t is None for s, t in self.rows)
+
+
+def _side(split, text_role: str, id_role: str) -> tuple[list[str], list[int | None]]:
     f, ds = split.fields, split.dataset
-    srcs, tgts, gold = {}, {}, []
-    for s, t in zip(ds[f["source"]], ds[f["target"]], strict=True):
-        gold.append((srcs.setdefault(str(s), len(srcs)), tgts.setdefault(str(t), len(tgts))))
-    return list(srcs), list(tgts), gold
+    n = len(ds)
+    texts = ds[f[text_role]] if text_role in f else [None] * n
+    ids = ds[f[id_role]] if id_role in f else [None] * n
+    keys: dict[tuple[str, str], int] = {}
+    where: list[int | None] = []
+    for text, id_ in zip(texts, ids, strict=True):
+        if text is None:
+            where.append(None)
+            continue
+        key = ("text", str(text)) if id_ is None else ("id", str(id_))
+        where.append(keys.setdefault(key, len(keys)))
+    pool = [""] * len(keys)
+    for text, at in zip(texts, where, strict=True):
+        if at is not None and not pool[at]:
+            pool[at] = str(text)
+    return pool, where
+
+
+def pools(split) -> Pools:
+    """The split's distinct sources and targets (by id, else by text) and each row's pair."""
+    sources, src_at = _side(split, "source", "source_id")
+    targets, tgt_at = _side(split, "target", "target_id")
+    return Pools(sources, targets, list(zip(src_at, tgt_at, strict=True)))
+
+
+def pool_candidates(candidates: Sequence[Sequence], src_texts: Sequence[str],
+                    tgt_texts: Sequence[str], p: Pools) -> list[list]:
+    """Candidates mined between distinct *texts* as pool [source, target, score] triples.
+
+    As XTREME's ``read_sent2id``, a text held by several pool entries (one sentence under two
+    ids) cannot be attributed, so its candidates are dropped; when pools are by text every text
+    is one entry and nothing is dropped.
+    """
+    def unique(pool: Sequence[str], texts: Sequence[str]) -> list[int | None]:
+        at: dict[str, list[int]] = {}
+        for i, t in enumerate(pool):
+            at.setdefault(t, []).append(i)
+        return [at[t][0] if len(at[t]) == 1 else None for t in texts]
+
+    src_of, tgt_of = unique(p.sources, src_texts), unique(p.targets, tgt_texts)
+    return [[src_of[i], tgt_of[j], float(s)] for i, j, s in candidates
+            if src_of[i] is not None and tgt_of[j] is not None]
 
 
 def predict(model, tokenizer, split, config: engine.EngineConfig, layer: int | None = None,
-            mode: str = "nearest"):
+            mode: str = "nearest", pool: str | None = None):
     """``nearest`` (Tatoeba): per row, the index of the row whose source is nearest to this
-    row's target. ``candidates`` (BUCC): mined [source, target, margin] candidates over the
-    pools of :func:`pools`."""
-    layer = check_layer(model, layer)
+    row's target. ``candidates`` (BUCC): [source, target, margin] candidates mined over the
+    distinct sentences and given as indices into the pools of :func:`pools`."""
+    layer = check_layer(model, layer, mode)
+    pool = check_pool(pool, mode)
     if mode == "nearest":
         f, ds = split.fields, split.dataset
-        src = embed(model, tokenizer, [str(s) for s in ds[f["source"]]], layer, config)
-        tgt = embed(model, tokenizer, [str(t) for t in ds[f["target"]]], layer, config)
+        src = embed(model, tokenizer, [str(s) for s in ds[f["source"]]], layer, config, pool)
+        tgt = embed(model, tokenizer, [str(t) for t in ds[f["target"]]], layer, config, pool)
         return nearest(tgt, src), []
     if mode != "candidates":
         raise ValueError(f"unknown retrieval mode {mode!r} (nearest or candidates)")
-    sources, targets, _ = pools(split)
-    src = embed(model, tokenizer, sources, layer, config)
-    tgt = embed(model, tokenizer, targets, layer, config)
-    return [list(c) for c in margin_candidates(src, tgt)], []
+    return mine(pools(split), lambda texts: embed(model, tokenizer, texts, layer, config, pool)
+                ), []
+
+
+def mine(p: Pools, embed_texts: Callable[[list[str]], Any], k: int = 4) -> list[list]:
+    """BUCC candidates of the pools ``p``: one embedding per distinct text (``embed_texts``:
+    texts -> L2-normalised rows), as ``mine_bitext``'s ``text_load_unify``, mined with
+    :func:`margin_candidates` and mapped back with :func:`pool_candidates`."""
+    src_texts, tgt_texts = list(dict.fromkeys(p.sources)), list(dict.fromkeys(p.targets))
+    cands = margin_candidates(embed_texts(src_texts), embed_texts(tgt_texts), k)
+    return pool_candidates(cands, src_texts, tgt_texts, p)
 
 
 class RetrievalHead(Head):
@@ -164,13 +270,24 @@ class RetrievalHead(Head):
     trained = False
     layered = True
 
-    def params(self, model_config, layer):
-        layer = check_layer(SimpleNamespace(config=model_config), layer)
-        return {"layer": layer, "pooling": "mean", "margin_k": 4}
+    def params(self, model_config, layer, metric=None, pool=None):
+        mode = getattr(metric, "retrieval_mode", None) or "nearest"
+        layer = check_layer(SimpleNamespace(config=model_config), layer, mode)
+        return {"layer": layer, "pooling": check_pool(pool, mode), "margin_k": 4}
+
+    def check(self, split, metric):
+        """Nearest-neighbour search (Tatoeba) needs both sides on every row."""
+        if metric.retrieval_mode != "nearest":
+            return
+        for role in ("source", "target"):
+            col = split.fields.get(role)
+            if col is not None and None in split.dataset[col]:
+                raise InputError(f"{split.source}: a row without {col}: {split.name} pairs "
+                                 "every source with a target (only BUCC mines full corpora)")
 
     def predict(self, model, tokenizer, split, config, params, metric):
         return predict(model, tokenizer, split, config, params["layer"],
-                       mode=metric.retrieval_mode)
+                       mode=metric.retrieval_mode, pool=params["pooling"])
 
 
 HEADS.add(RETRIEVAL, RetrievalHead())

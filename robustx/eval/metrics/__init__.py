@@ -93,6 +93,11 @@ class Metric:
         stats = self.example_stats(preds, split)
         return self.values(stats, len(split.dataset)), stats
 
+    def details(self, split) -> tuple[dict[str, Any], list[str]]:
+        """Fields the split's result carries beside its values (e.g. BUCC's ``corpus``), and
+        notes for the scores' warnings."""
+        return {}, []
+
     def values(self, stats: Mapping[str, Sequence[float]], n: int) -> dict[str, float]:
         """Metric values of per-example statistics, summed in order as plain floats."""
         sums = {k: float(sum(v)) for k, v in stats.items()}

@@ -21,7 +21,7 @@ def _ends(prev: str, tag: str, prev_type: str, type_: str) -> bool:
         return True
     if prev in ("B", "I") and tag in ("B", "S", "O"):
         return True
-    return prev != "O" and prev_type != type_
+    return prev not in ("O", ".") and prev_type != type_
 
 
 def _starts(prev: str, tag: str, prev_type: str, type_: str) -> bool:
@@ -29,7 +29,7 @@ def _starts(prev: str, tag: str, prev_type: str, type_: str) -> bool:
         return True
     if prev in ("E", "S", "O") and tag in ("E", "I"):
         return True
-    return tag != "O" and prev_type != type_
+    return tag not in ("O", ".") and prev_type != type_
 
 
 def entities(tags: Sequence[str]) -> set[tuple[str, int, int]]:
