@@ -111,8 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", help="write the scores JSON here (refused if it exists)")
     e.add_argument("--predictions", metavar="DIR",
                    help="also write the predictions in XTREME's submission layout, "
-                   "DIR/<task>/test-<lang>.tsv|json, for XTREME's evaluate.py (pair, tagging "
-                   "and QA tasks); unlabeled test splits are predicted, not scored")
+                   "DIR/<task>/test-<lang>.tsv|json, for XTREME's evaluate.py (every task; BUCC "
+                   "takes its threshold from the dev split evaluated with it); unlabeled test "
+                   "splits are predicted, not scored")
     e.add_argument("--force", action="store_true",
                    help="replace an existing --out file or --predictions files")
     e.add_argument("--quiet", action="store_true", help="no progress bar, warnings or table")

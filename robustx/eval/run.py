@@ -110,7 +110,7 @@ def evaluate(
     if predictions is not None:
         from . import submission
 
-        files = submission.plan(splits, Path(predictions), force)
+        files = submission.plan(splits, metrics, Path(predictions), force)
     # The weights are read on the first cache miss only: a fully cached re-run reads none.
     path, model_config = ckpt.inspect(checkpoint, family, allow_pickle)
     loaded: list = []
@@ -132,6 +132,7 @@ def evaluate(
     results: dict[str, Any] = {}
     preds_out: dict[str, Any] = {}
     all_preds: list = []
+    all_values: list[dict] = []
     unlabeled: list[str] = []
     notes: list[str] = []
     params: dict[str, Any] = {}
@@ -151,6 +152,7 @@ def evaluate(
                 C.put(root, key, preds)
         all_preds.append(preds)
         values, stats = m.score(preds, s) if s.labelled else ({}, {})
+        all_values.append(values)
         fields, split_notes = m.details(s)
         notes += [f"{s.name}: {n}" for n in split_notes]
         name = s.lang if s.lang not in results else f"{s.lang}:{s.relpath}"
@@ -202,7 +204,8 @@ def evaluate(
     if files is not None:
         from . import submission
 
-        written = submission.write(files, splits, all_preds) if is_main_process() else []
+        written = (submission.write(files, splits, metrics, all_preds, all_values)
+                   if is_main_process() else [])
         doc["submission"] = {"dir": str(predictions), "layout": "xtreme", "files": written}
     if return_predictions:
         doc["predictions"] = preds_out

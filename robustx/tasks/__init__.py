@@ -72,6 +72,11 @@ class Task:
     hub_names: Mapping[str, str] = field(default_factory=dict)
     hub_filter: tuple[str, str] | None = None  # (column, value prefix) in a multi-language config
     aliases: tuple[str, ...] = ()
+    xtreme_name: str = ""  # the task's folder in XTREME's download and submission trees
+
+    @property
+    def submission_name(self) -> str:
+        return self.xtreme_name or self.name
 
     def _fill(self, pattern: str, lang: str) -> str:
         return pattern.format(lang=lang, name=self.hub_names.get(lang, lang))
@@ -105,7 +110,7 @@ for _t in (
     Task("tydiqa", QA, tuple(sorted(TYDIQA_NAMES)), "squad", "tydiqa", split="validation",
          hub_names=TYDIQA_NAMES, hub_filter=("id", "{name}-"), aliases=("tydiqa-goldp",)),
     Task("bucc", RETRIEVAL, ("de", "fr", "ru", "zh"), "bucc", "bucc18.{lang}",
-         split="validation", aliases=("bucc18", "bucc2018")),
+         split="validation", aliases=("bucc18", "bucc2018"), xtreme_name="bucc2018"),
     Task("tatoeba", RETRIEVAL, tuple(sorted(TATOEBA_CODES)), "tatoeba", "tatoeba.{name}",
          split="validation", hub_names=TATOEBA_CODES),
 ):

@@ -120,7 +120,7 @@ def test_the_layout_matches_xtremes_mock_predictions(ckpts, tmp_path, capsys):
     assert all(isinstance(v, str) for v in answers.values())
 
 
-def test_existing_prediction_files_need_force_and_retrieval_is_refused(ckpts, tmp_path, capsys):
+def test_existing_prediction_files_need_force(ckpts, tmp_path, capsys):
     preds = tmp_path / "p"
     evaluate(capsys, ckpts["pair"], "xnli", SAMPLE / "xnli", preds, tmp_path / "a.json")
     code = main(["evaluate", str(ckpts["pair"]), "--task", "xnli", "--data",
@@ -128,13 +128,78 @@ def test_existing_prediction_files_need_force_and_retrieval_is_refused(ckpts, tm
                  "--predictions", str(preds)])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "already exists; pass --force" in err, err
-    code = main(["evaluate", str(ckpts["retrieval"]), "--task", "tatoeba", "--data",
-                 str(SAMPLE / "tatoeba" / "ko.jsonl"), "--device", "cpu", "--no-cache",
-                 "--predictions", str(tmp_path / "r")])
+
+
+TATOEBA_DE = ["Ich liebe dich sehr.", "Wo ist der Bahnhof?", "Das Wetter ist heute schön.",
+              "Er trinkt gern Kaffee.", "Wir fahren morgen nach Berlin.", "Sie liest ein Buch.",
+              "Der Hund schläft im Garten.", "Mein Bruder wohnt in Wien."]
+TATOEBA_EN = ["I love you very much.", "Where is the station?", "The weather is nice today.",
+              "He likes drinking coffee.", "We are going to Berlin tomorrow.",
+              "She is reading a book.", "The dog is sleeping in the garden.",
+              "My brother lives in Vienna."]
+
+
+def test_tatoeba_in_xtremes_sorted_layout_scores_as_the_aligned_files(ckpts, tmp_path, capsys):
+    """XTREME's download leaves the English side sorted and keeps the alignment in its label
+    file (per English line, the line of its source); the submission's indices, scored by
+    XTREME's accuracy, equal robustx's accuracy on LASER's aligned files."""
+    laser, xt, labels = tmp_path / "laser", tmp_path / "download" / "tatoeba", tmp_path / "lab"
+    for d in (laser, xt, labels / "tatoeba"):
+        d.mkdir(parents=True)
+    (laser / "tatoeba.deu-eng.deu").write_text("\n".join(TATOEBA_DE) + "\n", encoding="utf-8")
+    (laser / "tatoeba.deu-eng.eng").write_text("\n".join(TATOEBA_EN) + "\n", encoding="utf-8")
+    order = sorted(range(len(TATOEBA_EN)), key=lambda i: TATOEBA_EN[i])
+    (xt / "de-en.de").write_text("\n".join(TATOEBA_DE) + "\n", encoding="utf-8")
+    (xt / "de-en.en").write_text("".join(TATOEBA_EN[i] + "\n" for i in order), encoding="utf-8")
+    (labels / "tatoeba" / "test-de.tsv").write_text("".join(f"{i}\n" for i in order))
+    ours = main(["evaluate", str(ckpts["retrieval"]), "--task", "tatoeba", "--data", str(laser),
+                 "--device", "cpu", "--no-cache", "--out", str(tmp_path / "laser.json")])
+    code = main(["evaluate", str(ckpts["retrieval"]), "--task", "tatoeba", "--data", str(xt),
+                 "--device", "cpu", "--no-cache", "--out", str(tmp_path / "xt.json"),
+                 "--predictions", str(tmp_path / "p")])
+    assert (ours, code) == (0, 0), capsys.readouterr().err
+    accuracy = json.loads((tmp_path / "laser.json").read_text())["results"]["de"]["score"]
+    xtreme = evaluate_one_task(str(tmp_path / "p" / "tatoeba" / "test-de.tsv"),
+                               str(labels / "tatoeba" / "test-de.tsv"), "tatoeba")
+    assert xtreme["accuracy"] == pytest.approx(accuracy, abs=1e-9)
+    assert json.loads((tmp_path / "xt.json").read_text())["results"]["de"]["unlabeled"]
+
+
+def test_bucc_test_predictions_use_the_threshold_chosen_on_dev(ckpts, tmp_path, capsys):
+    """As XTREME: mine dev, choose the threshold against its gold, apply it to test. With a
+    test corpus equal to dev, XTREME's bucc_f1 of the submission equals robustx's dev F1."""
+    src = tmp_path / "download" / "bucc2018"
+    src.mkdir(parents=True)
+    de = [f"de-{i:06d}\t{t}" for i, t in enumerate(TATOEBA_DE)]
+    en = [f"en-{i:06d}\t{t}" for i, t in enumerate([*TATOEBA_EN[:6], "A line.", "Another."])]
+    gold = [f"de-{i:06d}\ten-{i:06d}" for i in range(6)]
+    for split in ("dev", "test"):
+        (src / f"de-en.{split}.de").write_text("\n".join(de) + "\n", encoding="utf-8")
+        (src / f"de-en.{split}.en").write_text("\n".join(en) + "\n", encoding="utf-8")
+    (src / "de-en.dev.gold").write_text("\n".join(gold) + "\n", encoding="utf-8")
+    labels = tmp_path / "test.gold"
+    labels.write_text("\n".join(gold) + "\n", encoding="utf-8")
+    code = main(["evaluate", str(ckpts["retrieval"]), "--task", "bucc", "--data", str(src),
+                 "--device", "cpu", "--no-cache", "--out", str(tmp_path / "s.json"),
+                 "--predictions", str(tmp_path / "p")])
+    assert code == 0, capsys.readouterr().err
+    doc = json.loads((tmp_path / "s.json").read_text())
+    dev = next(r for r in doc["results"].values() if not r.get("unlabeled"))
+    assert dev["corpus"] == "full"
+    xtreme = evaluate_one_task(str(tmp_path / "p" / "bucc2018" / "test-de.tsv"), str(labels),
+                               "bucc2018")
+    assert xtreme["f1"] == pytest.approx(dev["metrics"]["f1"], abs=1e-9)
+
+
+def test_bucc_test_predictions_without_dev_say_how_to_get_a_threshold(ckpts, tmp_path, capsys):
+    src = tmp_path / "bucc2018"
+    src.mkdir()
+    (src / "de-en.test.de").write_text("de-1\tIch liebe dich.\n", encoding="utf-8")
+    (src / "de-en.test.en").write_text("en-1\tI love you.\n", encoding="utf-8")
+    code = main(["evaluate", str(ckpts["retrieval"]), "--task", "bucc", "--data", str(src),
+                 "--device", "cpu", "--no-cache", "--predictions", str(tmp_path / "p")])
     err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1, err
-    assert "no XTREME submission layout for retrieval" in err
-    assert not (tmp_path / "r").exists()
+    assert code == 2 and err.count("\n") == 1 and "needs a threshold" in err, err
 
 
 def test_help_names_the_flag(capsys):

@@ -149,6 +149,20 @@ def squad_em_f1(labels, predictions, language=None):
   return squad_eval(labels, predictions)
 
 
+def bucc_f1(labels, predictions, language=None):
+  """Calculate F1 score for BUCC data."""
+  labels = set([tuple(l.split('\t')) for l in labels])
+  predictions = set([tuple(l.split('\t')) for l in predictions])
+  ncorrect = len(labels.intersection(predictions))
+  if ncorrect > 0:
+    prec = ncorrect / len(predictions)
+    rec = ncorrect / len(labels)
+    f1_val = 2 * prec * rec / (prec + rec)
+  else:
+    prec = rec = f1_val = 0
+  return {'f1': f1_val * 100, 'precision': prec * 100, 'recall': rec * 100}
+
+
 READER_FUNCTION = {
     'pawsx': read_label,
     'xnli': read_label,
@@ -156,6 +170,8 @@ READER_FUNCTION = {
     'udpos': read_tag,
     'xquad': read_squad,
     'tydiqa': read_squad,
+    'bucc2018': read_label,
+    'tatoeba': read_label,
 }
 
 
@@ -166,6 +182,8 @@ METRIC_FUNCTION = {
     'udpos': f1,
     'xquad': squad_em_f1,
     'tydiqa': squad_em_f1,
+    'bucc2018': bucc_f1,
+    'tatoeba': accuracy,
 }
 
 

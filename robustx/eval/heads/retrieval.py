@@ -240,15 +240,21 @@ def pool_candidates(candidates: Sequence[Sequence], src_texts: Sequence[str],
 def predict(model, tokenizer, split, config: engine.EngineConfig, layer: int | None = None,
             mode: str = "nearest", pool: str | None = None):
     """``nearest`` (Tatoeba): per row, the index of the row whose source is nearest to this
-    row's target. ``candidates`` (BUCC): [source, target, margin] candidates mined over the
+    row's target (None for a row without one: XTREME's unaligned files have one side a row). ``candidates`` (BUCC): [source, target, margin] candidates mined over the
     distinct sentences and given as indices into the pools of :func:`pools`."""
     layer = check_layer(model, layer, mode)
     pool = check_pool(pool, mode)
     if mode == "nearest":
         f, ds = split.fields, split.dataset
-        src = embed(model, tokenizer, [str(s) for s in ds[f["source"]]], layer, config, pool)
-        tgt = embed(model, tokenizer, [str(t) for t in ds[f["target"]]], layer, config, pool)
-        return nearest(tgt, src), []
+        sources, targets = ds[f["source"]], ds[f["target"]]
+        src_rows = [i for i, s in enumerate(sources) if s is not None]
+        tgt_rows = [i for i, t in enumerate(targets) if t is not None]
+        src = embed(model, tokenizer, [str(sources[i]) for i in src_rows], layer, config, pool)
+        tgt = embed(model, tokenizer, [str(targets[i]) for i in tgt_rows], layer, config, pool)
+        out: list[int | None] = [None] * len(ds)  # a row without a target retrieves nothing
+        for i, j in zip(tgt_rows, nearest(tgt, src), strict=True):
+            out[i] = src_rows[j]
+        return out, []
     if mode != "candidates":
         raise ValueError(f"unknown retrieval mode {mode!r} (nearest or candidates)")
     return mine(pools(split), lambda texts: embed(model, tokenizer, texts, layer, config, pool)
