@@ -76,6 +76,12 @@ class Plan:
         """The function that corrupts one example of this family (see :data:`STRUCTURES`)."""
         return STRUCTURES.get(FAMILIES.get(self.family).structure)
 
+    def lang_of(self, role: str, lang: str) -> str:
+        """The language side ``role`` is written in: fixed by the family (retrieval's English
+        side) or by the file (MLQA's question), else the example's ``lang``."""
+        return dict(self.side_langs).get(role) or FAMILIES.get(self.family).role(role).lang \
+            or lang
+
     def __reduce__(self) -> tuple:  # the resolved-step cache stays behind
         return (Plan, (self.profile, self.seed, self.family, self.fields, self.lang,
                        self.lang_column, self.id_column, self.disabled, self.passthrough,
@@ -504,7 +510,8 @@ def _spans(row: dict, out: dict, lang: str, key: str, total: Stats,
         return out, lang, total, False
     cuts = sorted({c for s, t in zip(spans["answer_start"], spans["text"]) if t
                    for c in (s, s + len(t))})
-    new_ctx, remap, _ = corrupt_text(ctx, lang, plan, ctx_key, "context", cuts, total)
+    new_ctx, remap, _ = corrupt_text(ctx, plan.lang_of("context", lang), plan, ctx_key,
+                                     "context", cuts, total)
 
     def moved(a: dict) -> dict:  # answers relocated into the noisy context
         return dict(a, answer_start=[remap(s) for s in a["answer_start"]],
@@ -515,7 +522,8 @@ def _spans(row: dict, out: dict, lang: str, key: str, total: Stats,
     if not _answers_valid(new_ctx, new_answers) or (
             spans is not answers and not _answers_valid(new_ctx, moved(spans))):
         return dict(row), lang, Stats(unavailable=[0] * len(plan.profile.steps)), False
-    q, _, _ = corrupt_text(str(row[f["question"]]), lang, plan, key, "question", (), total)
+    q, _, _ = corrupt_text(str(row[f["question"]]), plan.lang_of("question", lang), plan, key,
+                           "question", (), total)
     out.update({f["context"]: new_ctx, f["question"]: q, f["answers"]: new_answers})
     return out, lang, total, True
 

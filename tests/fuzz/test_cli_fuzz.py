@@ -237,7 +237,9 @@ def test_evaluate_on_hostile_files(tiny_checkpoints, case):
         if code == 0:
             doc = json.loads(out.read_text(encoding="utf-8"))
             assert doc["task"] == task and doc["results"]
-            assert all(math.isfinite(r["score"]) for r in doc["results"].values())
+            # a file without gold (tokens only: XTREME's test layout) is predicted, not scored
+            assert all(math.isfinite(r["score"]) if not r.get("unlabeled") else r["score"] is None
+                       for r in doc["results"].values())
 
 
 @pytest.mark.slow

@@ -355,3 +355,21 @@ def test_the_hubs_panx_langs_column_names_the_language(tmp_path):
     (tmp_path / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     (split,) = load_splits("panx", data=tmp_path / "train.jsonl")
     assert split.lang == "de"
+
+
+def test_mlqa_question_is_typed_on_its_own_languages_keyboard(tmp_path, capsys):
+    """A Russian question in a German-context file gets Russian keyboard typos: on the German
+    layout every Cyrillic letter would have no key (counted as unavailable)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    write_squad(src / "test-context-de-question-ru.json",
+                question="Где живёт Анна сейчас вместе со своей большой семьёй?")
+    code = main(["corrupt", "--task", "mlqa", "--profile", "typo", "--severity", "5", "--seed",
+                 "2", "--input", str(src), "--out", str(tmp_path / "o"), "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
+    assert manifest["intensity"]["de"]["unavailable"]["0:kbd"] == 0
+    doc = json.loads((tmp_path / "o" / "test-context-de-question-ru.json").read_text())
+    question = doc["data"][0]["paragraphs"][0]["qas"][0]["question"]
+    assert question != "Где живёт Анна сейчас вместе со своей большой семьёй?"
+    assert all(not ("a" <= c.lower() <= "z") for c in question)  # no Latin keys
