@@ -125,3 +125,18 @@ def test_corrupt_noises_unlabeled_files(tmp_path, capsys, task):
     m = json.loads((out / "manifest.json").read_text("utf-8"))
     assert m["invalid_examples"] == 0
     assert m["intensity"]["de"]["share_words_changed"] > 0
+
+
+@pytest.mark.parametrize(("task", "line"), [
+    ("tatoeba", {"source_sentence": "Ich bin hier."}),  # no target column at all
+    ("bucc", {"source_sentence": "Ich bin hier.", "target_sentence": None}),  # no target row
+])
+def test_a_retrieval_split_with_one_side_only_is_predicted_as_unlabeled(
+        tiny_checkpoints, tmp_path, capsys, task, line):
+    (tmp_path / "de.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    code = main(["evaluate", str(tiny_checkpoints["retrieval"]), "--task", task, "--data",
+                 str(tmp_path / "de.jsonl"), "--device", "cpu", "--no-cache", "--quiet",
+                 "--out", str(tmp_path / "s.json")])
+    assert code == 0, capsys.readouterr().err
+    result = json.loads((tmp_path / "s.json").read_text())["results"]["de"]
+    assert result["unlabeled"] and result["score"] is None

@@ -77,6 +77,8 @@ def embed(model, tokenizer, sentences: list[str], layer: int, config: engine.Eng
     over all tokens, or the ``cls`` first token) of ``hidden_states[layer]``."""
     import numpy as np
 
+    if not sentences:  # one side of a split may be empty (a BUCC file without its partner rows)
+        return np.zeros((0, 1), np.float32)
     enc = tokenizer(sentences, truncation=True, max_length=max_len(model, tokenizer))
     feats = [{"input_ids": list(ids)} for ids in enc["input_ids"]]
 
@@ -246,9 +248,13 @@ def predict(model, tokenizer, split, config: engine.EngineConfig, layer: int | N
     pool = check_pool(pool, mode)
     if mode == "nearest":
         f, ds = split.fields, split.dataset
-        sources, targets = ds[f["source"]], ds[f["target"]]
+        none = [None] * len(ds)  # a file of one side only (no target column) retrieves nothing
+        sources = ds[f["source"]] if "source" in f else none
+        targets = ds[f["target"]] if "target" in f else none
         src_rows = [i for i, s in enumerate(sources) if s is not None]
         tgt_rows = [i for i, t in enumerate(targets) if t is not None]
+        if not src_rows or not tgt_rows:
+            return list(none), []
         src = embed(model, tokenizer, [str(sources[i]) for i in src_rows], layer, config, pool)
         tgt = embed(model, tokenizer, [str(targets[i]) for i in tgt_rows], layer, config, pool)
         out: list[int | None] = [None] * len(ds)  # a row without a target retrieves nothing
