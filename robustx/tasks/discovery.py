@@ -95,7 +95,7 @@ def lang_from_name(path: Path, task: Task | None) -> str | None:
     ``udpos.German``, ``xquad.ro.json`` -> the language; MLQA's ``test-context-de-question-en``
     -> the context's. The task's languages first, then any ISO 639-1 code."""
     known = frozenset(task.languages if task else XTREME_LANGS)
-    stem = path.name[: -len(path.suffix)] if format_of_suffix(path) else path.name
+    stem = path.name[: -len(path.suffix)] if _has_data_suffix(path) else path.name
     m = MLQA_NAME.search(stem.lower())
     if m:
         return m.group(1)
@@ -112,7 +112,8 @@ def side_langs_from_name(path: Path) -> dict[str, str]:
     return {"question": m.group(2)} if m and m.group(2) != m.group(1) else {}
 
 
-def format_of_suffix(path: Path) -> bool:
+def _has_data_suffix(path: Path) -> bool:
+    """``.jsonl``, ``.tsv``...: a suffix that is a format's, not a language (``de-en.test.de``)."""
     return path.suffix.lower() in SUFFIXES
 
 
