@@ -16,9 +16,8 @@ one checkout hold in any other.
     python benchmarks/golden.py --compare --check golden.json   # on the new one: exit 1 if any differ
 
 ``tests/test_golden.py`` checks the ``corrupt`` part against ``benchmarks/golden.json``. The hashes
-were taken on b810a41, before the architecture refactor; ``compare/report.md`` was retaken once
-since, on purpose, when report.md gained the gate verdict, the noise per condition and the plot
-links (the report.json and scores hashes are still b810a41's).
+are retaken only when an output changes on purpose; ``benchmarks/README.md`` lists each retake
+and what it changed.
 """
 
 from __future__ import annotations

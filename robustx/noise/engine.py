@@ -32,6 +32,7 @@ from ..tasks.split import PARA_ANSWERS, PARA_KEY
 from .base import OPS, Op, load_all_ops
 from .profiles import Profile
 from .rng import Rng, key64
+from .wellformed import breaks
 from .units import (
     SPACELESS_LANGS,
     bare_spaceless,
@@ -213,7 +214,8 @@ def _groups(cores: list[str], joinable: list[bool], links: Sequence[bool],
 def _apply(step: ActiveStep, word: str, lang: str, rngs: dict[int, Rng], base: int,
            stats: Stats) -> str:
     """One op on one word, from the op's own stream; ``word`` itself when it has nothing to
-    offer (counted unavailable) or offers something that is not one unit (counted rejected)."""
+    offer (counted unavailable) or offers something that is not one unit or breaks a rule of
+    its script (:mod:`.wellformed`; counted rejected)."""
     rng = rngs.get(step.index)
     if rng is None:
         rng = rngs[step.index] = Rng(base, step.index)
@@ -221,8 +223,8 @@ def _apply(step: ActiveStep, word: str, lang: str, rngs: dict[int, Rng], base: i
     if out is None:
         stats.unavailable[step.index] += 1
         return word
-    if not out or out.split() != [out]:  # one unit must stay one unit
-        stats.rejected += 1
+    if not out or out.split() != [out] or breaks(word, out, lang):
+        stats.rejected += 1  # one unit must stay one unit, spelled as its script allows
         return word
     return out
 
