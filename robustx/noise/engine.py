@@ -32,7 +32,6 @@ from ..tasks.split import PARA_ANSWERS, PARA_KEY
 from .base import OPS, Op, load_all_ops
 from .profiles import Profile
 from .rng import Rng, key64
-from .wellformed import breaks
 from .units import (
     SPACELESS_LANGS,
     bare_spaceless,
@@ -42,6 +41,7 @@ from .units import (
     pieces,
     split_core,
 )
+from .wellformed import breaks
 
 MAX_SPAN = 12
 

@@ -73,7 +73,7 @@ def _cls(ch: str) -> str:
         if cp in (0x0E31, 0x0E47, 0x0EB1, 0x0EBB) or 0x0E34 <= cp <= 0x0E3A or \
                 0x0EB4 <= cp <= 0x0EB9:
             return "U"
-        return "C" if unicodedata.category(ch) == "Lo" and 0x0E01 <= cp <= 0x0E2E or \
+        return "C" if (unicodedata.category(ch) == "Lo" and 0x0E01 <= cp <= 0x0E2E) or \
             0x0E81 <= cp <= 0x0EAE else "O"
     if script == "ARABIC":
         cp = ord(ch)
