@@ -104,9 +104,11 @@ _AFTER = {
 
 def malformed(word: str) -> bool:
     """Whether ``word`` breaks one of its script's rules (see the module docstring)."""
+    if word.isascii():
+        return False
     prev, prev_cls, marks = "", "", ""  # the letter's marks so far (Arabic, Thai)
     for ch in word:
-        c = _cls(ch)
+        c = "L" if ch < "\u0300" else _cls(ch)  # Latin-1 and Latin Extended: no marks
         allowed = _AFTER.get(c)
         if allowed is not None and (not prev or prev_cls not in allowed or ch == prev):
             return True
@@ -128,6 +130,8 @@ def foreign(lang: str) -> frozenset[str]:
 def breaks(word: str, out: str, lang: str) -> bool:
     """Whether rewriting ``word`` as ``out`` breaks a rule ``word`` kept, or brings in a
     character ``lang`` does not write."""
+    if out.isascii():  # the common case: nothing to check
+        return False
     bad = foreign(lang)
     if bad and any(ch in bad and ch not in word for ch in out):
         return True
