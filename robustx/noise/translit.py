@@ -287,7 +287,7 @@ def _abjad(text: str, lang: str, rng: Any) -> str:
         elif c == SHADDA:  # geminate the last consonant, before any vowel written on it
             at = max((j for j, u in enumerate(units) if u[0] == "C"), default=None)
             if at is not None:
-                units.insert(at + 1, ["C", units[at][1]])
+                units.insert(at + 1, ["C", units[at][1], "gem"])
         elif c == "ھ" and units and units[-1][0] == "C":
             units[-1][1] += "h"  # Urdu do-chashmi he: aspiration (bh, th...)
         elif c in tab["final"] and last and prev_kind == "C":
@@ -297,7 +297,7 @@ def _abjad(text: str, lang: str, rng: Any) -> str:
         elif c in tab["glide"]:
             cons, vow = tab["glide"][c]
             vowel_next = nxt in tab["vowel"] or (nxt in tab["final"] and i + 1 == len(chars) - 1)
-            if first or prev_kind in ("V", None) or vowel_next or nxt == c:
+            if first or prev_kind in ("V", None) or vowel_next or nxt in (c, SHADDA):
                 units.append(["C", cons])
             else:
                 _vowel_letter(units, vow)
@@ -324,12 +324,19 @@ def _insert_vowels(units: list[list[str]], *, segolate: bool) -> str:
     """Consonants without a written vowel get "a" when they must open a syllable.
 
     State machine over CV/CVC syllables: a consonant after a vowel closes the syllable (coda)
-    unless a vowel letter follows; a consonant after a coda opens the next one. Hebrew puts an
+    unless a vowel letter follows; a consonant after a coda opens the next one; a doubled
+    consonant (shadda) is written twice, between two vowels (أحبّ -> a7abb). Hebrew puts an
     "e" into a word-final cluster (boker, sefer), as its segolate nouns are spoken.
     """
     out, state = [], "start"
     for j, (letter, val, *_) in enumerate(units):
         nxt = units[j + 1][0] if j + 1 < len(units) else None
+        if letter == "C" and units[j + 1:j + 2] and units[j + 1][2:] == ["gem"]:
+            # the first half of a shadda's doubled consonant closes the syllable before it:
+            # أحبّ -> a7abb, never a7bab
+            out.append(("a" if state != "V" and out else "") + val)
+            state = "coda"
+            continue
         if letter != "C":
             out.append(val)
             state = "V" if letter == "V" else "start"

@@ -28,7 +28,9 @@ EXPECTED = {
     "te": {"తెలుగు": "telugu", "నమస్కారం": "namaskaram", "హైదరాబాద్": "haidarabad"},
     "ml": {"മലയാളം": "malayalam", "കേരളം": "keralam", "എന്ത്": "enthu", "അവൻ": "avan"},
     "ar": {"مرحبا": "mar7aba", "حبيبي": "7abibi", "سلام": "salam", "مصر": "masr",
-           "مُحَمَّد": "mo7ammad", "كِتَاب": "kitab", "شُكْرًا": "shokran", "٢٠٢٤": "2024"},
+           "مُحَمَّد": "mo7ammad", "كِتَاب": "kitab", "شُكْرًا": "shokran", "٢٠٢٤": "2024",
+           # shadda doubles its consonant, between two vowels (never C-a-C: a7bab)
+           "أحبّ": "a7abb", "التحكّم": "alta7akkam", "السيّارة": "alsayyara", "مهمّ": "mahamm"},
     "fa": {"سلام": "salam", "ممنون": "mamnoon", "خوب": "khoob", "خانه": "khane", "ایران": "iran",
            "دوست": "doost", "علی": "ali"},
     "ur": {"سلام": "salam", "پانی": "pani", "ٹھیک": "thik", "آپ": "ap", "بھائی": "bhai"},
