@@ -642,8 +642,40 @@ def _run(script: str, text: str, lang: str, rng: Any) -> str | None:
     if script == "han":
         return None if lang == "ja" else _anyascii(text)  # kanji readings are not pinyin
     if script == "kana":
-        return _anyascii(text)
+        return _kana(text)
     return None
+
+
+SMALL_Y = {"ゃ": "a", "ゅ": "u", "ょ": "o"}
+SMALL_V = {"ぁ": "a", "ぃ": "i", "ぅ": "u", "ぇ": "e", "ぉ": "o"}
+SOKUON = "っ"
+
+
+def _kana(text: str) -> str:
+    """Hepburn as people type it, from anyascii's reading of each kana: a small ya/yu/yo
+    joins the kana before it (ちょっと -> chotto, きょう -> kyou, シャツ -> shatsu), a small
+    vowel replaces its vowel (ファ -> fa, ティ -> ti), and the small tsu doubles the next
+    consonant (がっこう -> gakkou; before ch, t: matcha)."""
+    hira = "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
+    out: list[str] = []
+    double = False
+    for c in hira:
+        if c in SMALL_Y and out and out[-1].endswith("i") and len(out[-1]) > 1:
+            base = out[-1][:-1]
+            out[-1] = base + ("" if base.endswith(("sh", "ch", "j")) else "y") + SMALL_Y[c]
+            continue
+        if c in SMALL_V and out and len(out[-1]) > 1:
+            out[-1] = out[-1][:-1] + SMALL_V[c]
+            continue
+        if c == SOKUON:
+            double = True
+            continue
+        roman = _anyascii(c)
+        if double and roman[:1].isalpha() and roman[:1] not in "aeiou":
+            roman = ("t" if roman.startswith("ch") else roman[0]) + roman
+        double = False
+        out.append(roman)
+    return "".join(out)
 
 
 def check(lang: str, params: Mapping[str, Any]) -> None:

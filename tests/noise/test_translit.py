@@ -50,7 +50,9 @@ EXPECTED = {
            "ขอบคุณ": "khopkhun", "กรุงเทพ": "krungthep", "เมือง": "mueang", "น้ำ": "nam",
            "คน": "khon", "หนึ่ง": "nueng", "ครับ": "khrap", "เป็น": "pen"},
     "zh": {"你好": "nihao", "中国": "zhongguo", "北京": "beijing", "电": "dian"},
-    "ja": {"こんにちは": "konnichiha", "カタカナ": "katakana"},
+    "ja": {"こんにちは": "konnichiha", "カタカナ": "katakana", "ちょっと": "chotto",
+           "シャツ": "shatsu", "きょう": "kyou", "がっこう": "gakkou", "まっちゃ": "matcha",
+           "ファン": "fan", "ニュース": "nyusu"},
 }
 
 
