@@ -6,6 +6,12 @@ break token/tag alignment, hence ``multiword="skip"`` by default; ``"join"`` glu
 together only where the target language is itself written without spaces (zh, ja, th...).
 Lexicons come from :mod:`robustx.noise.lexicons` (built-in, MUSE, TSV or FreeDict).
 
+Real code-mixing inserts content words and keeps the matrix language's grammar, so a word is
+never switched into an English function word (*not*, *is*, *the*, *one*, *he*...: German
+*nicht* -> *not*, Turkish *bir* -> *one*, *wird* -> *becomes*), nor when it is a pronoun a
+lexicon can only translate by another sense (Vietnamese *em*, *anh*, *chị* are "I/you" in a
+sentence, "younger sibling", "older brother" in a dictionary).
+
 In languages written without spaces a lone character is usually a morpheme of a longer word that
 the lexicon lacks (歌手 "singer" is not 歌 "song" + 手 "hand"), so by default only runs of
 ``min_chars`` characters or more are switched there; set ``min_chars: 1`` for data whose tokens
@@ -32,6 +38,25 @@ DEFAULTS: dict[str, Any] = {
     "min_chars": 2,
 }
 ARABIC_ARTICLE = "ال"
+
+# English function words (articles, pronouns, auxiliaries, copulas, modals, prepositions,
+# conjunctions, negation, numerals one/two, common adverbs of degree): never switched into.
+FUNCTION_WORDS_EN = frozenset("""
+a an the this that these those some any no not never none nothing nobody all both each every
+either neither one two i me my mine myself you your yours yourself he him his himself she her
+hers herself it its itself we us our ours ourselves they them their theirs themselves who whom
+whose which what where when why how there here be am is are was were been being become becomes
+became becoming will would shall should can could may might must do does did done
+have has had having of in on at to from by with without for about into onto over under after
+before between through during against among upon and or but nor so yet if than then as because
+while although though unless until since also too very just only even still already again more
+most less least much many few such own same other another yes ok
+""".split())
+# Pronouns and address words that bilingual lexicons translate by another sense.
+SOURCE_PRONOUNS = {
+    "vi": frozenset("em anh chị tôi ta mình bạn ông bà cô chú bác cậu mợ dì con cháu nó họ "
+                    "chúng".split()),
+}
 
 
 def _params(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -89,7 +114,8 @@ def keep_case(source: str, word: str) -> str:
 def candidates(
     word: str, lang: str, lex: lexicons.Lexicon, target: str, multiword: str
 ) -> list[str]:
-    """The usable one-unit translations of ``word``, in lexicon order.
+    """The usable one-unit translations of ``word``, in lexicon order: none into an English
+    function word, none for a pronoun translated by another sense (see the module docstring).
 
     Arabic: a word not found with its article "ال" is looked up without it; the replacement is
     the bare English noun, since "the X" would be two units.
@@ -98,9 +124,13 @@ def candidates(
     found = lex.get(key)
     if not found and lang == "ar" and key.startswith(ARABIC_ARTICLE) and len(key) > 3:
         found = lex.get(key[len(ARABIC_ARTICLE) :])
+    if key in SOURCE_PRONOUNS.get(lang, ()):
+        return []
     out = []
     for t in found:
         parts = t.split()
+        if target == "en" and t.lower() in FUNCTION_WORDS_EN:
+            continue
         if len(parts) == 1:
             out.append(t)
         elif multiword == "join" and target in NO_WORD_SPACES:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from robustx.errors import ResourceError, UsageError
 from robustx.noise import lexicons
 from robustx.noise.base import OPS, load_all_ops
-from robustx.noise.codeswitch import codeswitch, keep_case
+from robustx.noise.codeswitch import FUNCTION_WORDS_EN, SOURCE_PRONOUNS, codeswitch, keep_case
 
 load_all_ops()
 OP = OPS.get("codeswitch")
@@ -325,7 +325,27 @@ def test_property_none_or_one_unit_and_seed_determinism(word, lang, seed):
 @given(LANGS, st.data())
 def test_property_every_builtin_entry_switches(lang, data):
     lex = lexicons.load("builtin", "auto", lang, "en")
-    keys = [k for k in lex.words() if any(" " not in t for t in lex.get(k))]
+    keys = [k for k in lex.words() if any(" " not in t and t.lower() not in FUNCTION_WORDS_EN
+                                          for t in lex.get(k))
+            and k not in SOURCE_PRONOUNS.get(lang, ())]
     key = data.draw(st.sampled_from(keys))
     out = codeswitch(key, lang, rng(data.draw(st.integers(0, 1000))), min_chars=1)
     assert out is not None and out.casefold() in {t.casefold() for t in lex.get(key)}
+
+
+@pytest.mark.parametrize(("word", "lang"), [
+    ("nicht", "de"), ("ist", "de"), ("wird", "de"), ("не", "ru"), ("नहीं", "hi"), ("bir", "tr"),
+    ("em", "vi"), ("anh", "vi"), ("και", "el"),
+])
+def test_function_words_and_pronouns_are_never_switched(word, lang):
+    """Real code-mixing switches content words; German nicht -> not, Turkish bir -> one and
+    Vietnamese em -> sibling are what no bilingual speaker writes."""
+    assert all(codeswitch(word, lang, rng(seed), min_chars=1) is None for seed in range(20))
+
+
+@pytest.mark.parametrize("lang", ["de", "ru", "hi", "tr", "vi", "el"])
+def test_switched_words_are_content_words(lang):
+    """Every switch the built-in lexicon can make is into an English content word."""
+    lex = lexicons.load("builtin", "auto", lang, "en")
+    made = {codeswitch(k, lang, rng(1), min_chars=1) for k in lex.words()} - {None}
+    assert made and not {w.lower() for w in made} & FUNCTION_WORDS_EN
