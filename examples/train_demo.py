@@ -85,7 +85,6 @@ def train_tokenizer(texts: list[str], out: Path):
     both models, the same on every run.
     """
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-    from transformers import XLMRobertaTokenizerFast
 
     tok = Tokenizer(models.Unigram())
     tok.pre_tokenizer = pre_tokenizers.Metaspace()
@@ -96,9 +95,32 @@ def train_tokenizer(texts: list[str], out: Path):
     pieces = sorted(((p, round(s, 2)) for p, s in scores.items() if p not in specials),
                     key=lambda ps: (-ps[1], ps[0]))
     vocab = [(p, scores[p]) for p in specials] + pieces
-    fast = XLMRobertaTokenizerFast(vocab=vocab)
+    fast = xlmr_tokenizer(vocab)
     fast.save_pretrained(str(out))
     return fast
+
+
+def xlmr_tokenizer(vocab: list[tuple[str, float]]):
+    """An XLM-R tokenizer for a Unigram ``vocab`` (specials first), on transformers 4.x and 5.
+
+    transformers 5 builds one from ``XLMRobertaTokenizer(vocab=...)``; 4.x has no such argument
+    (its fast class converts a sentencepiece model file). Both accept a ready ``tokenizers``
+    pipeline, so it is built here exactly as transformers 5 builds it (same files saved).
+    """
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
+    from transformers import XLMRobertaTokenizerFast
+
+    tok = Tokenizer(models.Unigram(vocab, unk_id=3, byte_fallback=False))
+    tok.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.WhitespaceSplit(),
+        pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")])
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
+        special_tokens=[("<s>", 0), ("</s>", 2)])
+    return XLMRobertaTokenizerFast(
+        tokenizer_object=tok, bos_token="<s>", eos_token="</s>", sep_token="</s>",
+        cls_token="<s>", unk_token="<unk>", pad_token="<pad>", mask_token="<mask>")
 
 
 def say(text: str) -> None:
