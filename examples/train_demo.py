@@ -144,7 +144,8 @@ def train_model(rows: list[dict], tokenizer, out: Path, args: argparse.Namespace
         eos_token_id=tokenizer.eos_token_id, id2label=dict(enumerate(LABELS)),
         label2id={n: i for i, n in enumerate(LABELS)}, num_labels=len(LABELS),
     )
-    model = XLMRobertaForSequenceClassification(config)
+    model = seeded_init(XLMRobertaForSequenceClassification(config), args.seed)
+    torch.manual_seed(args.seed)  # construction drew a version-dependent amount: same dropout
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr)
     order = random.Random(args.seed)
     model.train()
@@ -163,6 +164,32 @@ def train_model(rows: list[dict], tokenizer, out: Path, args: argparse.Namespace
     model.eval()
     model.save_pretrained(out)  # safetensors
     tokenizer.save_pretrained(out)
+
+
+def seeded_init(model, seed: int):
+    """XLM-R's initialisation (normal(0, initializer_range) weights, zero biases, unit norms),
+    drawn here from its own generator, modules in the order of their names.
+
+    transformers 4 and 5 draw their initial weights differently (and register the classifier
+    and the encoder in different orders), so the same seed would give two different pairs of
+    models, and different figures, on the two lines.
+    """
+    import torch
+
+    gen = torch.Generator().manual_seed(seed)
+    std = model.config.initializer_range
+    with torch.no_grad():
+        for _, module in sorted(model.named_modules(), key=lambda named: named[0]):
+            if isinstance(module, (torch.nn.Linear, torch.nn.Embedding)):
+                module.weight.copy_(torch.randn(module.weight.shape, generator=gen) * std)
+            if isinstance(module, torch.nn.Embedding) and module.padding_idx is not None:
+                module.weight[module.padding_idx].zero_()
+            if isinstance(module, torch.nn.LayerNorm):
+                module.weight.fill_(1.0)
+            if isinstance(module, (torch.nn.Linear, torch.nn.LayerNorm)) \
+                    and module.bias is not None:
+                module.bias.zero_()
+    return model
 
 
 def main(argv: list[str] | None = None) -> int:
