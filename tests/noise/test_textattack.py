@@ -159,3 +159,11 @@ def test_through_a_profile_and_the_engine(fake_textattack):
     words = out["s1"].split()
     assert len(words) == 5 and words[3].endswith(",") and words[4].endswith("!")
     assert st.changed == 5
+
+
+def test_an_nltk_resource_its_import_wants_is_a_one_line_error(fake_textattack, tmp_path):
+    (tmp_path / "textattack" / "__init__.py").write_text(
+        "raise LookupError(\"\\n****\\n  Resource 'punkt' not found.\\n  Please use ...\")\n")
+    with pytest.raises(ResourceError, match=r"^textattack cannot be imported offline: NLTK punkt "
+                                            r"is missing \(python -m nltk.downloader punkt\)$"):
+        adapters.check_textattack("en", {})
