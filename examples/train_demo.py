@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--severity", type=int, default=4, help="typo severity of the training copies")
     args = p.parse_args(argv)
-    args.per_lang, args.epochs = (150, 4) if args.tiny else (400, 3)
+    args.per_lang, args.epochs = (200, 4) if args.tiny else (400, 3)
     args.hidden, args.lr = (64, 1e-3) if args.tiny else (64, 5e-4)
 
     from robustx import api
