@@ -85,7 +85,6 @@ def train_tokenizer(texts: list[str], out: Path):
     both models, the same on every run.
     """
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-    from transformers import XLMRobertaTokenizerFast
 
     tok = Tokenizer(models.Unigram())
     tok.pre_tokenizer = pre_tokenizers.Metaspace()
@@ -96,9 +95,32 @@ def train_tokenizer(texts: list[str], out: Path):
     pieces = sorted(((p, round(s, 2)) for p, s in scores.items() if p not in specials),
                     key=lambda ps: (-ps[1], ps[0]))
     vocab = [(p, scores[p]) for p in specials] + pieces
-    fast = XLMRobertaTokenizerFast(vocab=vocab)
+    fast = xlmr_tokenizer(vocab)
     fast.save_pretrained(str(out))
     return fast
+
+
+def xlmr_tokenizer(vocab: list[tuple[str, float]]):
+    """An XLM-R tokenizer for a Unigram ``vocab`` (specials first), on transformers 4.x and 5.
+
+    transformers 5 builds one from ``XLMRobertaTokenizer(vocab=...)``; 4.x has no such argument
+    (its fast class converts a sentencepiece model file). Both accept a ready ``tokenizers``
+    pipeline, so it is built here exactly as transformers 5 builds it (same files saved).
+    """
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
+    from transformers import XLMRobertaTokenizerFast
+
+    tok = Tokenizer(models.Unigram(vocab, unk_id=3, byte_fallback=False))
+    tok.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.WhitespaceSplit(),
+        pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")])
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
+        special_tokens=[("<s>", 0), ("</s>", 2)])
+    return XLMRobertaTokenizerFast(
+        tokenizer_object=tok, bos_token="<s>", eos_token="</s>", sep_token="</s>",
+        cls_token="<s>", unk_token="<unk>", pad_token="<pad>", mask_token="<mask>")
 
 
 def say(text: str) -> None:
@@ -122,7 +144,8 @@ def train_model(rows: list[dict], tokenizer, out: Path, args: argparse.Namespace
         eos_token_id=tokenizer.eos_token_id, id2label=dict(enumerate(LABELS)),
         label2id={n: i for i, n in enumerate(LABELS)}, num_labels=len(LABELS),
     )
-    model = XLMRobertaForSequenceClassification(config)
+    model = seeded_init(XLMRobertaForSequenceClassification(config), args.seed)
+    torch.manual_seed(args.seed)  # construction drew a version-dependent amount: same dropout
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr)
     order = random.Random(args.seed)
     model.train()
@@ -143,6 +166,32 @@ def train_model(rows: list[dict], tokenizer, out: Path, args: argparse.Namespace
     tokenizer.save_pretrained(out)
 
 
+def seeded_init(model, seed: int):
+    """XLM-R's initialisation (normal(0, initializer_range) weights, zero biases, unit norms),
+    drawn here from its own generator, modules in the order of their names.
+
+    transformers 4 and 5 draw their initial weights differently (and register the classifier
+    and the encoder in different orders), so the same seed would give two different pairs of
+    models, and different figures, on the two lines.
+    """
+    import torch
+
+    gen = torch.Generator().manual_seed(seed)
+    std = model.config.initializer_range
+    with torch.no_grad():
+        for _, module in sorted(model.named_modules(), key=lambda named: named[0]):
+            if isinstance(module, (torch.nn.Linear, torch.nn.Embedding)):
+                module.weight.copy_(torch.randn(module.weight.shape, generator=gen) * std)
+            if isinstance(module, torch.nn.Embedding) and module.padding_idx is not None:
+                module.weight[module.padding_idx].zero_()
+            if isinstance(module, torch.nn.LayerNorm):
+                module.weight.fill_(1.0)
+            if isinstance(module, (torch.nn.Linear, torch.nn.LayerNorm)) \
+                    and module.bias is not None:
+                module.bias.zero_()
+    return model
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--out", required=True, help="output folder")
@@ -150,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--severity", type=int, default=4, help="typo severity of the training copies")
     args = p.parse_args(argv)
-    args.per_lang, args.epochs = (150, 4) if args.tiny else (400, 3)
+    args.per_lang, args.epochs = (200, 4) if args.tiny else (400, 3)
     args.hidden, args.lr = (64, 1e-3) if args.tiny else (64, 5e-4)
 
     from robustx import api

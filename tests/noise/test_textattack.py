@@ -1,16 +1,21 @@
 """textattack adapter, against a stand-in package with textattack's API.
 
-textattack itself (flair, bert-score, nltk, language-tool...) is too heavy for the test
-environment, so the tests install a tiny package with the same entry points the adapter uses:
-``textattack.shared.AttackedText`` (``.text``, ``.words``, ``replace_word_at_index``) and
+textattack itself (flair, bert-score, nltk, language-tool...) is too heavy for the main test
+environment, so these tests install a tiny package with the same entry points the adapter uses:
+``textattack.shared.AttackedText`` (``.text``, ``.words`` split as textattack 0.3.11's
+``words_from_text`` splits: ``a-b`` is one word, ``a.b`` two), ``replace_word_at_index``) and
 ``textattack.transformations.WordSwap*`` called as ``tf(text, indices_to_modify={0})``, drawing
-from global ``numpy.random`` as the real ``random_one`` swaps do.
+from global ``numpy.random`` as the real ``random_one`` swaps do. test_textattack_real.py runs
+the adapter against the real package where it is installed (CI's second environment).
 """
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,9 +27,11 @@ from robustx.noise.base import load_all_ops
 SHARED = '''
 import re
 class AttackedText:
-    def __init__(self, text):
+    def __init__(self, text):  # words as textattack.shared.utils.words_from_text (Latin text)
         self.text = text
-        self.words = re.findall(r"[\\w']+", text)
+        self.words = [w.strip("'-_*@") for t in text.split() for w in
+                      re.findall(r"[\\w'\\-_\\*@]+", t.strip("'-_*@"))]
+        self.words = [w for w in self.words if w]
     def replace_word_at_index(self, i, new):
         return AttackedText(self.text.replace(self.words[i], new, 1))
 '''
@@ -62,12 +69,14 @@ def fake_textattack(tmp_path, monkeypatch):
     (pkg / "__init__.py").write_text("")
     (pkg / "shared" / "__init__.py").write_text(SHARED)
     (pkg / "transformations" / "__init__.py").write_text(TRANSFORMATIONS)
+    real = {m: sys.modules.pop(m) for m in list(sys.modules) if m.split(".")[0] == "textattack"}
     monkeypatch.syspath_prepend(str(tmp_path))
     adapters._transformation.cache_clear()
     yield
     adapters._transformation.cache_clear()
     for name in [m for m in sys.modules if m.split(".")[0] == "textattack"]:
         del sys.modules[name]
+    sys.modules.update(real)  # a real textattack imported by other tests stays as it was
 
 
 def run(word, seed=7, **params):
@@ -79,7 +88,11 @@ def test_registered_lazily():
     spec = load_all_ops().get("textattack")
     assert spec.family == "adapter" and spec.defaults == {"transformation": "WordSwapQWERTY",
                                                           "args": None}
-    assert "textattack" not in sys.modules
+    code = ("import sys; from robustx.noise.base import load_all_ops; load_all_ops(); "
+            "print('textattack' in sys.modules, 'nltk' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
+    assert proc.stdout.split() == ["False", "False"], proc.stderr
 
 
 def test_missing_package_says_how_to_install(monkeypatch):
@@ -109,8 +122,16 @@ def test_global_random_state_is_restored(fake_textattack):
 
 def test_whitespace_and_split_words_are_refused(fake_textattack):
     assert run("hello", transformation="WordSwapSpaced") is None  # "h ello" would be two units
-    assert run("a-b") is None  # two words for textattack: not one unit to swap
+    assert run("a.b") is None  # two words for textattack: not one unit to swap
+    assert run("a-b") in {"-ab", "ab-"}  # one word for textattack (as the real package: "ab-")
     assert run("x") is None  # nothing to swap
+
+
+def test_swaps_that_need_downloads_are_refused_naming_why(fake_textattack):
+    with pytest.raises(UsageError, match="WordSwapEmbedding needs counter-fitted word embeddings"):
+        adapters.check_textattack("en", {"transformation": "WordSwapEmbedding"})
+    with pytest.raises(UsageError, match="WordSwapWordNet needs NLTK's WordNet"):
+        adapters.check_textattack("en", {"transformation": "WordSwapWordNet"})
 
 
 def test_bad_transformations_are_clear_errors(fake_textattack):
@@ -138,3 +159,11 @@ def test_through_a_profile_and_the_engine(fake_textattack):
     words = out["s1"].split()
     assert len(words) == 5 and words[3].endswith(",") and words[4].endswith("!")
     assert st.changed == 5
+
+
+def test_an_nltk_resource_its_import_wants_is_a_one_line_error(fake_textattack, tmp_path):
+    (tmp_path / "textattack" / "__init__.py").write_text(
+        "raise LookupError(\"\\n****\\n  Resource 'punkt' not found.\\n  Please use ...\")\n")
+    with pytest.raises(ResourceError, match=r"^textattack cannot be imported offline: NLTK punkt "
+                                            r"is missing \(python -m nltk.downloader punkt\)$"):
+        adapters.check_textattack("en", {})
