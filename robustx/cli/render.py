@@ -29,10 +29,13 @@ def manifest(m: dict[str, Any], out: Path) -> None:
     from rich.table import Table
 
     t = Table(title=escape(f"robustx corrupt -> {out}"))
-    for col in ("lang", "examples", "words changed", "CER", "chrF", "invalid", "unavailable"):
+    for col in ("lang", "examples", "changed", "words changed", "CER", "chrF", "invalid",
+                "unavailable"):
         t.add_column(col, justify="left" if col == "lang" else "right")
     for lang, s in m["intensity"].items():
-        t.add_row(escape(lang), str(s["examples"]), f"{s['share_words_changed']:.1%}",
+        unit = "" if s.get("word_unit", "word") == "word" else " (chars)"
+        t.add_row(escape(lang), str(s["examples"]), f"{s.get('share_examples_changed', 0):.0%}",
+                  f"{s['share_words_changed']:.1%}{unit}",
                   f"{s['cer']:.3f}", f"{s.get('chrf', float('nan')):.1f}", str(s["invalid_examples"]),
                   str(sum(s["unavailable"].values())))
     console = _console(stderr=True)

@@ -121,7 +121,8 @@ def _condition_doc(cond: Condition, out: Path) -> dict[str, Any]:
            "signature": m.get("signature"), "noise_data_fingerprint": m.get("data_fingerprint"),
            "dir": None, "reused": cond.reused, "invalid_examples": m.get("invalid_examples"),
            "intensity": {lang: {k: v for k, v in s.items()
-                                if k in ("examples", "share_words_changed", "cer", "chrf")}
+                                if k in ("examples", "share_examples_changed", "share_words_changed",
+                                         "word_unit", "cer", "chrf")}
                          for lang, s in (m.get("intensity") or {}).items()}}
     if m.get("passed_through"):  # languages the profile could not serve, written unchanged
         doc["passed_through"] = {lang: {k: r.get(k) for k in ("examples", "reason", "see")}

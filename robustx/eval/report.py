@@ -99,12 +99,14 @@ def _intensity(doc: dict[str, Any]) -> list[str]:
     if not conds:
         return []
     lines = ["## Noise per condition", "",
-             "| condition | words changed | CER | chrF | invalid examples |", "|---|---|---|---|---|"]
+             "| condition | examples changed | words changed | CER | chrF | invalid examples |",
+             "|---|---|---|---|---|---|"]
     for c in conds:
         per = list((c.get("intensity") or {}).values())
-        words, cer, chrf = (_mean([s.get(k) for s in per])
-                            for k in ("share_words_changed", "cer", "chrf"))
+        ex, words, cer, chrf = (_mean([s.get(k) for s in per]) for k in (
+            "share_examples_changed", "share_words_changed", "cer", "chrf"))
         lines.append(f"| {c['profile']} s{c['severity']} | "
+                     f"{'n/a' if ex is None else f'{ex:.0%}'} | "
                      f"{'n/a' if words is None else f'{words:.1%}'} | {_num(cer, '{:.3f}')} | "
                      f"{_num(chrf)} | {_num(c.get('invalid_examples'), '{:d}')} |")
     lines.append("")

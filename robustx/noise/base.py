@@ -26,6 +26,10 @@ Where it is given, the engine groups adjacent character units greedily, longest 
 into runs the predicate accepts (a lexicon entry such as "电影", say) and passes the run to the op
 as one word. Runs never cross an answer boundary, and tagging tokens are never grouped.
 
+``digits=True`` marks an op whose scheme writes letters with digits (Arabizi's 7 for ح): under a
+profile's default ``protect: [numbers]`` (:mod:`.protect`) the engine rejects any other op's
+output that brings a digit into a word.
+
 ``fingerprint(params)`` returns a short hash of any external resource the params point to (a user
 lexicon file, say) so that it enters the run signature.
 """
@@ -52,6 +56,7 @@ class Op:
     check: Callable[[str, Mapping[str, Any]], bool | None] | None = None
     fingerprint: Callable[[Mapping[str, Any]], str] | None = None
     span: Callable[[str, Mapping[str, Any]], Callable[[str], bool] | None] | None = None
+    digits: bool = False  # writes letters with digits (Arabizi's 7): kept under protect: numbers
 
     def __call__(self, word: str, lang: str, rng: Any, **params: Any) -> str | None:
         return self.fn(word, lang, rng, **params)
@@ -67,6 +72,7 @@ def op(
     check: Callable[[str, Mapping[str, Any]], bool | None] | None = None,
     fingerprint: Callable[[Mapping[str, Any]], str] | None = None,
     span: Callable[[str, Mapping[str, Any]], Callable[[str], bool] | None] | None = None,
+    digits: bool = False,
 ) -> Callable[[OpFn], OpFn]:
     """Register ``fn`` as noise op ``name``; its keyword-only arguments are its params."""
 
@@ -81,7 +87,8 @@ def op(
         if missing:
             raise TypeError(f"op {name}: params need defaults: {missing}")
         doc = inspect.getdoc(fn) or ""
-        OPS.add(name, Op(name, family, fn, defaults, doc.split("\n\n")[0], check, fingerprint, span))
+        OPS.add(name, Op(name, family, fn, defaults, doc.split("\n\n")[0], check, fingerprint, span,
+                          digits))
         return fn
 
     return deco

@@ -17,6 +17,7 @@ import hashlib
 import itertools
 import json
 import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,14 +32,17 @@ from ..tasks.families import FAMILIES, SPANS, TEXT, TOKENS
 from ..tasks.split import PARA_ANSWERS, PARA_KEY
 from .base import OPS, Op, load_all_ops
 from .profiles import Profile
+from .protect import has_digit, protected
 from .rng import Rng, key64
 from .units import (
+    LETTER_SPACELESS_LANGS,
     SPACELESS_LANGS,
     bare_spaceless,
     count_text_words,
     count_words,
     is_spaceless_unit,
     pieces,
+    shared_ends,
     split_core,
 )
 from .wellformed import breaks
@@ -95,7 +99,7 @@ class Plan:
             self._schedules[lang] = _schedule(lang, tuple(
                 ActiveStep(i, OPS.get(s.op), s.rate, s.kwargs, s.params)
                 for i, s in enumerate(self.profile.steps)
-                if s.rate > 0 and (i, lang) not in self.disabled))
+                if s.rate > 0 and (i, lang) not in self.disabled), frozenset(self.profile.protect))
         return self._schedules[lang]
 
 
@@ -122,12 +126,14 @@ class Schedule(NamedTuple):
     cum: tuple[float, ...]  # cumulative P(subset | picked); empty when there are too many steps
     spans: bool  # some step groups characters of a spaceless script into words
     pred: Callable[[str], bool] | None  # the grouping every step shares, if they all share one
+    protect: frozenset[str] = frozenset()  # what no op touches (:mod:`.protect`)
 
 
 MAX_JOINT_STEPS = 10  # 2**10 - 1 subsets at most
 
 
-def _schedule(lang: str, steps: tuple[ActiveStep, ...]) -> Schedule:
+def _schedule(lang: str, steps: tuple[ActiveStep, ...],
+              protect: frozenset[str] = frozenset()) -> Schedule:
     p_any = 1.0 - math.prod(1.0 - s.rate for s in steps)
     subsets, probs = [], []
     if steps and len(steps) <= MAX_JOINT_STEPS and p_any > 0:
@@ -143,7 +149,7 @@ def _schedule(lang: str, steps: tuple[ActiveStep, ...]) -> Schedule:
     preds = {_span_predicate(s.op.name, lang, s.params) if s.op.span else None for s in steps}
     spans = lang in SPACELESS_LANGS and preds != {None}
     shared = next(iter(preds)) if spans and len(preds) == 1 else None
-    return Schedule(steps, min(p_any, 1.0), tuple(subsets), tuple(cum), spans, shared)
+    return Schedule(steps, min(p_any, 1.0), tuple(subsets), tuple(cum), spans, shared, protect)
 
 
 @dataclass(slots=True)
@@ -155,6 +161,7 @@ class Stats:
     edits: int = 0
     chars: int = 0
     rejected: int = 0
+    protected: int = 0
     unavailable: list[int] = field(default_factory=list)
 
 
@@ -212,10 +219,11 @@ def _groups(cores: list[str], joinable: list[bool], links: Sequence[bool],
 
 
 def _apply(step: ActiveStep, word: str, lang: str, rngs: dict[int, Rng], base: int,
-           stats: Stats) -> str:
+           stats: Stats, numbers: bool = False) -> str:
     """One op on one word, from the op's own stream; ``word`` itself when it has nothing to
-    offer (counted unavailable) or offers something that is not one unit or breaks a rule of
-    its script (:mod:`.wellformed`; counted rejected)."""
+    offer (counted unavailable) or offers something that is not one unit, breaks a rule of
+    its script (:mod:`.wellformed`) or, under ``numbers`` protection, brings in a digit
+    (counted rejected)."""
     rng = rngs.get(step.index)
     if rng is None:
         rng = rngs[step.index] = Rng(base, step.index)
@@ -223,7 +231,8 @@ def _apply(step: ActiveStep, word: str, lang: str, rngs: dict[int, Rng], base: i
     if out is None:
         stats.unavailable[step.index] += 1
         return word
-    if not out or out.split() != [out] or breaks(word, out, lang):
+    if not out or out.split() != [out] or breaks(word, out, lang) or (
+            numbers and not step.op.digits and has_digit(out)):
         stats.rejected += 1  # one unit must stay one unit, spelled as its script allows
         return word
     return out
@@ -235,9 +244,13 @@ def _corrupt_words(units: Sequence[str], lang: str, sched: Schedule, pick: Rng, 
     ``units`` itself when no word changed."""
     new: list[str] | None = None
     rngs: dict[int, Rng] = {}
-    subsets, cum = sched.subsets, sched.cum
+    subsets, cum, protect = sched.subsets, sched.cum, sched.protect
+    numbers = "numbers" in protect
     for idx in pick.picks(len(units), sched.p_any):
         chosen = subsets[bisect.bisect_right(cum, pick.random())]
+        if protect and protected(units, idx, idx, protect):
+            stats.protected += 1
+            continue
         unit = units[idx]
         pre, word, post = ("", unit, "") if unit[:1].isalnum() and unit[-1:].isalnum() \
             else split_core(unit)
@@ -245,7 +258,7 @@ def _corrupt_words(units: Sequence[str], lang: str, sched: Schedule, pick: Rng, 
             continue
         out = word
         for step in chosen:
-            out = _apply(step, out, lang, rngs, base, stats)
+            out = _apply(step, out, lang, rngs, base, stats, numbers)
         if out != word:
             if new is None:
                 new = list(units)
@@ -304,10 +317,16 @@ def _corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: s
             joinable[k] = bool(c) and is_spaceless_unit(c, lang)
         return _groups(cur, joinable, adjacent, pred)
 
+    protect = sched.protect
+    numbers = "numbers" in protect
+
     def rewrite(g: Sequence[int], word: str, steps: Sequence[ActiveStep]) -> bool:
+        if protect and protected(units, g[0], g[-1], protect):
+            stats.protected += 1
+            return False
         out = word
         for step in steps:
-            out = _apply(step, out, lang, rngs, base, stats)
+            out = _apply(step, out, lang, rngs, base, stats, numbers)
         if out is word:
             return False
         cores[g[0]] = out
@@ -350,7 +369,7 @@ def _corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: s
         pre, old, post = split[k]
         if c != old:
             new[k] = pre + c + post
-    for k in cores:  # a group rewritten as one word (its tail left empty) counts as one word
+    for k in cores:  # a group rewritten as one word counts the units its edit touched
         if k in merged:
             continue
         end = k + 1
@@ -358,14 +377,30 @@ def _corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: s
             end += 1
         before, after = "".join(units[k:end]), "".join(new[k:end])
         if before != after:
-            stats.changed += 1
+            stats.changed += touched(units[k:end], after) if end - k > 1 else 1
             stats.edits += levenshtein(before, after)
     return new
 
 
+def touched(units: Sequence[str], after: str) -> int:
+    """How many of ``units`` (touching character units of a spaceless script) an edit that
+    turned them into ``after`` touched: those overlapping what lies between the common prefix
+    and suffix. ``words`` counts characters there, so ``changed`` must too: a romanised
+    four-character word is four changed units, a Thai typo in a run of three letters one."""
+    before = "".join(units)
+    p, q = shared_ends(before, after)
+    lo, hi = p, max(p + 1, len(before) - q)  # an insertion touches the unit it lands in
+    n, pos = 0, 0
+    for u in units:
+        end = pos + len(u)
+        n += pos < hi and end > lo
+        pos = end
+    return max(n, 1)
+
+
 def corrupt_text(text: str, lang: str, plan: Plan, key: str, fld: str,
                  cuts: Sequence[int] = (), stats: Stats | None = None,
-                 ) -> tuple[str, Callable[[int], int], Stats]:
+                 ) -> tuple[str, Callable[..., int], Stats]:
     """Corrupt free text; returns the text, an offset map old -> new, and stats (``stats``
     itself, added to, when given).
 
@@ -392,7 +427,11 @@ def corrupt_text(text: str, lang: str, plan: Plan, key: str, fld: str,
         # grouping in corrupt_units would build, without Python per character (Thai typos).
         ps = split_runs(text)
         units, seps = ps[1::2], ps[0::2]
+        changed = stats.changed
         ps[1::2] = new_units = _corrupt_units(units, lang, plan, key, fld, None, stats)
+        if stats.changed != changed:  # a changed run counts the characters its edit touched
+            stats.changed += sum(touched(pieces(a, lang)[1::2], b) - 1
+                                 for a, b in zip(units, new_units) if a is not b and a != b)
         return "".join(ps), _remapper(seps, units, new_units), stats
     adjacent = None
     if sched.spans:  # units i and i+1 may merge: no space, no cut between them
@@ -404,18 +443,63 @@ def corrupt_text(text: str, lang: str, plan: Plan, key: str, fld: str,
         adjacent[-1:] = [False] * bool(adjacent)
     new_units = _corrupt_units(units, lang, plan, key, fld, adjacent, stats)
     ps[1::2] = new_units
-    return "".join(ps), _remapper(seps, units, new_units), stats
+    new_seps = _word_spaces(seps, units, new_units, lang in WORD_SPANS) \
+        if adjacent and lang not in LETTER_SPACELESS_LANGS else seps
+    ps[0::2] = new_seps
+    return "".join(ps), _remapper(seps, units, new_units, new_seps), stats
 
 
-def _remapper(seps: Sequence[str] | None, old: Sequence[str],
-              new: Sequence[str]) -> Callable[[int], int]:
+def _latin_end(word: str, at: int) -> bool:
+    return word[at].isascii() and word[at].isalnum()
+
+
+def _letter_end(word: str) -> bool:
+    """Whether ``word`` ends in a letter or digit, marks aside (มี, नहीं)."""
+    base = word.rstrip("".join(c for c in word[-3:] if unicodedata.category(c)[0] == "M"))
+    return bool(base) and base[-1].isalnum()
+
+
+# Languages whose ops group characters into words (Chinese: a word list), so two romanised
+# groups side by side are two words; Japanese kana runs and Thai syllable runs are not.
+WORD_SPANS = frozenset({"zh"})
+
+
+def _word_spaces(seps: list[str], old: Sequence[str], new: Sequence[str],
+                 words: bool) -> list[str]:
+    """The separators of a Chinese or Japanese text whose words an op romanised or switched into
+    Latin letters: people type those words apart (``du wa zai na yinian``, ``我喜欢看 movie``),
+    so a space goes between such a word and a touching word in another script, and, where
+    groups are ``words``, between two such words; never before punctuation. At an answer edge
+    the space stays outside the answer (the offset map's ``end``)."""
+    out = seps
+    prev = -1
+    for j, b in enumerate(new):
+        if not b:  # the tail of a group an op rewrote as one word
+            continue
+        if prev >= 0 and not any(seps[prev + 1:j + 1]):
+            a = new[prev]
+            ra, rb = a != old[prev], b != old[j]
+            if (words or not (ra and rb)) and (
+                    (ra and _latin_end(a, -1) and b[0].isalnum())
+                    or (rb and _latin_end(b, 0) and _letter_end(a))):
+                if out is seps:
+                    out = list(seps)
+                out[j] = " "
+        prev = j
+    return out
+
+
+def _remapper(seps: Sequence[str] | None, old: Sequence[str], new: Sequence[str],
+              new_seps: Sequence[str] | None = None) -> Callable[..., int]:
     """Offset map old -> new text (``seps[0] + unit[0] + seps[1] + ...``; ``None``: single
-    spaces), exact at the ends of units and separators, where every cut lies. Built on first
-    use: only QA answers need it.
+    spaces; ``new_seps``: the separators of the new text, where they differ), exact at the ends
+    of units and separators, where every cut lies. Built on first use: only QA answers need it.
     """
     table: list[list[int]] = []
 
-    def remap(offset: int) -> int:
+    def remap(offset: int, end: bool = False) -> int:
+        """``offset`` in the new text; an ``end`` offset (an answer's end) stays before a space
+        the new text has where the old had none."""
         nonlocal seps
         if not table:
             if seps is None:
@@ -423,6 +507,8 @@ def _remapper(seps: Sequence[str] | None, old: Sequence[str],
             ends, deltas, pos, delta = [], [], 0, 0
             for k, sep in enumerate(seps):
                 pos += len(sep)
+                if new_seps is not None and new_seps is not seps:
+                    delta += len(new_seps[k]) - len(sep)
                 ends.append(pos)
                 deltas.append(delta)
                 if k < len(old):
@@ -432,6 +518,10 @@ def _remapper(seps: Sequence[str] | None, old: Sequence[str],
                     deltas.append(delta)
             table.extend((ends, deltas))
         ends, deltas = table
+        if end:
+            k = bisect.bisect_left(ends, offset)
+            if k < len(ends) and ends[k] == offset:
+                return offset + deltas[k]
         k = bisect.bisect_right(ends, offset)
         return offset + (deltas[k - 1] if k else 0)
 
@@ -517,7 +607,7 @@ def _spans(row: dict, out: dict, lang: str, key: str, total: Stats,
 
     def moved(a: dict) -> dict:  # answers relocated into the noisy context
         return dict(a, answer_start=[remap(s) for s in a["answer_start"]],
-                    text=[new_ctx[remap(s):remap(s + len(t))]
+                    text=[new_ctx[remap(s):remap(s + len(t), end=True)]
                           for s, t in zip(a["answer_start"], a["text"])])
 
     new_answers = moved(answers)

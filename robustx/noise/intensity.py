@@ -14,7 +14,7 @@ from typing import Any
 
 from ..tasks import FAMILIES
 from .engine import Plan, Stats
-from .units import shared_ends
+from .units import SPACELESS_LANGS, shared_ends
 
 CHRF_ORDER, CHRF_BETA = 6, 2  # sacrebleu's chrF defaults (no word n-grams, whitespace dropped)
 CHRF_ALL = 2000  # chrF is measured on the first 2,000 rows of each file
@@ -26,9 +26,9 @@ _NO_CHRF = [0] * (3 * CHRF_ORDER)
 # Arrow list<int64> column out of ``datasets.map`` worker processes and is summed per language
 # a batch at a time with ``zip(*rows)``, both far cheaper than per-example objects. Its layout
 # is private to this module: :func:`stats_row` writes it, :meth:`LangStats.add` reads it.
-#   [valid, words, changed, edits, chars, rejected, unavailable per op..., chrF measured (0/1),
-#    chrF statistics (hyp, ref, match per order)...]
-_HEAD = 6  # valid, words, changed, edits, chars, rejected
+#   [valid, words, changed, edits, chars, rejected, protected, unavailable per op...,
+#    chrF measured (0/1), chrF statistics (hyp, ref, match per order)...]
+_HEAD = 7  # valid, words, changed, edits, chars, rejected, protected
 
 
 def stats_row(index: int, valid: bool, st: Stats, new: dict[str, Any], row: dict[str, Any],
@@ -40,7 +40,8 @@ def stats_row(index: int, valid: bool, st: Stats, new: dict[str, Any], row: dict
     sentences does not need every one (words changed and CER cover every row).
     """
     chrf = index < CHRF_ALL or index % CHRF_STRIDE == 0
-    return [int(valid), st.words, st.changed, st.edits, st.chars, st.rejected, *st.unavailable,
+    return [int(valid), st.words, st.changed, st.edits, st.chars, st.rejected, st.protected,
+            *st.unavailable,
             int(chrf), *(chrf_stats(intensity_text(new, plan), intensity_text(row, plan))
                          if chrf else _NO_CHRF)]
 
@@ -57,6 +58,8 @@ class LangStats:
     edits: int = 0
     chars: int = 0
     rejected: int = 0
+    protected: int = 0
+    examples_changed: int = 0
     unavailable: list[int] = field(default_factory=list)  # per step of the profile
     chrf_sentences: int = 0
     chrf: list[int] = field(default_factory=list)  # summed chrF statistics, 3 per order
@@ -76,6 +79,8 @@ class LangStats:
         self.edits += totals[3]
         self.chars += totals[4]
         self.rejected += totals[5]
+        self.protected += totals[6]
+        self.examples_changed += sum(1 for r in rows if r[2])
         self.unavailable = [a + b for a, b in zip(self.unavailable, totals[_HEAD:_HEAD + n],
                                                   strict=True)]
         self.chrf_sentences += totals[_HEAD + n]
@@ -86,17 +91,25 @@ class LangStats:
     def invalid(self) -> int:
         return self.examples - self.valid
 
-    def report(self, op_names: Sequence[str]) -> dict[str, Any]:
+    def report(self, op_names: Sequence[str], lang: str = "") -> dict[str, Any]:
+        """The manifest's entry; in scripts written without spaces (zh, ja, th...) the word
+        counts count characters (``word_unit``), so compare languages by the share of examples
+        changed and the CER."""
         words, changed, edits, chars = self.words, self.changed, self.edits, self.chars
         return {
             "examples": self.examples,
             "invalid_examples": self.invalid,
+            "examples_changed": self.examples_changed,
+            "share_examples_changed": round(self.examples_changed / self.examples, 4)
+            if self.examples else 0.0,
+            "word_unit": "character" if lang in SPACELESS_LANGS else "word",
             "words": words,
             "words_changed": changed,
             "share_words_changed": round(changed / words, 4) if words else 0.0,
             "char_edits": edits,
             "cer": round(edits / chars, 4) if chars else 0.0,
             "rejected_outputs": self.rejected,
+            "protected_words": self.protected,
             "unavailable": {f"{i}:{n}": v for i, (n, v) in enumerate(zip(op_names,
                                                                          self.unavailable))},
             "chrf": round(chrf_score(self.chrf), 2),

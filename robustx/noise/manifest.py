@@ -31,7 +31,7 @@ def build(sig: str, profile: Profile, seed: int, data_hash: str, files: list[dic
         "seed": seed,
         "data_fingerprint": data_hash,
         "files": files,
-        "intensity": {lang: per_lang[lang].report(op_names) for lang in sorted(per_lang)},
+        "intensity": {lang: per_lang[lang].report(op_names, lang) for lang in sorted(per_lang)},
         "invalid_examples": sum(f["invalid_examples"] for f in files),
         "ops_switched_off": {lang: sorted(f"{i}:{op_names[i]}" for i, la in disabled
                                           if la == lang)

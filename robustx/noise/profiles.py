@@ -20,10 +20,11 @@ from ..core.config import ConfigSyntaxError, load_yaml
 from ..errors import ProfileError
 from ..registry import suggest
 from .base import load_all_ops
+from .protect import DEFAULT_PROTECT, PROTECT
 
 SIDES = ("default", "all", "first", "second")
 TOP_KEYS = {"name", "version", "description", "default_severity", "severity", "ops", "sides",
-            "references", "languages"}
+            "references", "languages", "protect"}
 STEP_KEYS = {"op", "rate", "params", "optional"}
 DEFAULT_SCALE = {1: 0.25, 2: 0.5, 3: 1.0, 4: 1.5, 5: 2.0}
 LANG_CODE = re.compile(r"[a-z]{2,3}")
@@ -56,6 +57,7 @@ class Profile:
     references: tuple[str, ...] = ()
     languages: tuple[str, ...] | None = None
     path: str = ""
+    protect: tuple[str, ...] = DEFAULT_PROTECT  # what no op touches (:mod:`.protect`)
 
     def at(self, severity: int | None) -> Profile:
         """The profile with rates scaled for ``severity`` (1-5) and the scale collapsed."""
@@ -66,7 +68,7 @@ class Profile:
         steps = tuple(Step(s.op, round(min(1.0, s.rate * k), 6), s.params, s.optional)
                       for s in self.steps)
         return Profile(self.name, self.version, self.description, steps, ((sev, 1.0),), sev,
-                       self.sides, self.references, self.languages, self.path)
+                       self.sides, self.references, self.languages, self.path, self.protect)
 
     @property
     def severity(self) -> int:
@@ -168,6 +170,13 @@ def parse_profile(doc: Any, where: str) -> Profile:
             isinstance(x, str) and LANG_CODE.fullmatch(x) for x in langs)):
         raise _fail(where, f"'languages' must be a non-empty list of language codes such as "
                     f"[de, hi], got {langs!r}")
+    protect = doc.get("protect", list(DEFAULT_PROTECT))
+    if not isinstance(protect, list) or not all(isinstance(x, str) for x in protect):
+        raise _fail(where, f"'protect' must be a list such as [numbers] (or [] for nothing), "
+                    f"got {protect!r}")
+    for x in protect:
+        if x not in PROTECT:
+            raise _fail(where, f"'protect' knows {', '.join(PROTECT)}, got {x!r}")
     refs = doc.get("references") or []
     if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
         raise _fail(where, "'references' must be a list of strings")
@@ -178,6 +187,7 @@ def parse_profile(doc: Any, where: str) -> Profile:
         steps=tuple(steps), severity_scale=tuple(sorted((int(a), float(b)) for a, b in scale.items())),
         default_severity=default_sev, sides=sides, references=tuple(map(str, refs)),
         languages=tuple(langs) if langs else None, path=where,
+        protect=tuple(x for x in PROTECT if x in protect),
     )
 
 

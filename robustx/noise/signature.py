@@ -1,8 +1,9 @@
 """sacrebleu-style signatures: one line that pins everything that can change a number.
 
-``typo.v1[kbd:0.06+swap:0.02]|sev:3|rs:12345|data:3f9a1c2e|v:0.1.0``. Op params that differ from
-the op's defaults are shown in parentheses (``codeswitch(target=fr):0.2``); a non-default side
-selection adds ``|sides:first``; user-supplied resources (a lexicon file) and the versions of
+``typo.v1[kbd:0.06+swap:0.02]|sev:3|rs:12345|prot:numbers|data:3f9a1c2e|v:0.1.0``. Op params
+that differ from the op's defaults are shown in parentheses (``codeswitch(target=fr):0.2``); a
+non-default side selection adds ``|sides:first``; ``prot:`` names what no op may touch
+(``prot:none`` when nothing is); user-supplied resources (a lexicon file) and the versions of
 third-party packages whose data ops read (anyascii, nlpaug) add ``|res:<hash>``.
 """
 
@@ -63,6 +64,7 @@ def signature(profile: Profile, seed: int, data_hash: str | None = None,
     fields = [f"{profile.name}.v{profile.version}[{ops}]", f"sev:{profile.severity}", f"rs:{seed}"]
     if profile.sides != "default":
         fields.append(f"sides:{profile.sides}")
+    fields.append(f"prot:{'+'.join(profile.protect) or 'none'}")
     res = resource_hash(profile)
     if res:
         fields.append(f"res:{res}")

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Mapping
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from ..errors import Unavailable, UsageError
@@ -551,8 +553,10 @@ def _thai_syllables(text: str) -> tuple[list[str], bool, bool]:
             continue
         onset = s[i]
         i += 1
-        # ห/อ leading a sonorant is silent (หนึ่ง -> nueng, อย่า -> ya)
-        if onset in "หอ" and cons(i) and s[i] in TH_SONORANT and (vowel_next(i + 1) or lead):
+        # ห/อ leading a sonorant is silent (หนึ่ง -> nueng, อย่า -> ya), unless the tone mark is
+        # its own: then it is the onset and the sonorant the final (แห่ง -> haeng)
+        if onset in "หอ" and cons(i) and s[i] in TH_SONORANT and (vowel_next(i + 1) or lead) \
+                and i - 1 not in toned:
             onset, i = s[i], i + 1
         init = TH_INIT[onset].strip("-")
         if onset in TH_CLUSTER_1 and cons(i) and s[i] in TH_CLUSTER_2 and i + 1 < n and (
@@ -700,22 +704,44 @@ def _thai_whole(run: str) -> bool:
     return bool(syllables) and not stray and complete
 
 
+@cache
+def _zh_words() -> frozenset[str]:
+    """The 40,000 most frequent Chinese words (resources/zh_words.txt, from jieba's counts)."""
+    path = resources.files("robustx.noise") / "resources" / "zh_words.txt"
+    return frozenset(w for w in path.read_text(encoding="utf-8").split("\n")
+                     if w and not w.startswith("#"))
+
+
 def span(lang: str, params: Mapping[str, Any]) -> Callable[[str], bool] | None:
-    """Take whole runs of Han/Thai/kana characters, so 你好 -> nihao and สวัสดี -> sawatdi."""
+    """Take whole words: Chinese by the longest frequent word (forward maximum matching over
+    resources/zh_words.txt: 开展 -> kaizhan, typed apart from its neighbours), Thai by whole
+    syllables (สวัสดี -> sawatdi), Japanese by kana runs, where a kanji word keeps the kana that
+    follow it (its okurigana and particles: 叱りました is one word, left alone)."""
     want = {"zh": "han", "th": "thai", "ja": "kana"}.get(lang)
     if want is None:
         return None
+    words = _zh_words() if lang == "zh" else frozenset()
 
     def pred(run: str) -> bool:
         base = [c for c in run if not _clings(c)]
-        if not base or len(base) > SPAN_MAX[lang] or any(script_of(c) != want for c in base):
+        if not base or len(base) > SPAN_MAX[lang]:
             return False
-        return want != "thai" or _thai_whole(run)
+        scripts = [script_of(c) for c in base]
+        if lang == "ja":  # kana, or kanji then kana: the op leaves the latter alone
+            lead = next((i for i, s in enumerate(scripts) if s != "han"), len(scripts))
+            return all(s == want for s in scripts[lead:]) and (lead == 0 or lead < len(scripts))
+        if any(s != want for s in scripts):
+            return False
+        if lang == "zh":
+            return len(base) == 1 or run in words
+        return _thai_whole(run)
 
+    pred.max_len = SPAN_MAX[lang]  # type: ignore[attr-defined]
     return pred
 
 
-@op("translit", "translit", check=check, span=span, fingerprint=package_version("anyascii"))
+@op("translit", "translit", check=check, span=span, fingerprint=package_version("anyascii"),
+    digits=True)
 def translit(word: str, lang: str, rng: Any, *, scheme: str = "informal") -> str | None:
     """Romanise a word the way people type it (Hinglish, Arabizi, Greeklish, pinyin...).
 

@@ -19,12 +19,14 @@ share the grapheme, layout and keystroke helpers above them.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import unicodedata
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import ResourceError, Unavailable
 from .base import op, package_version
@@ -438,14 +440,27 @@ def _homophones() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+@cache
+def _hanzi_counts() -> dict[str, int]:
+    """How often each character of :func:`_homophones` is typed (resources/hanzi_freq.json,
+    from jieba's word counts; see scripts/gen_hanzi_freq.py)."""
+    path = resources.files("robustx.noise") / "resources" / "hanzi_freq.json"
+    return json.loads(path.read_text(encoding="utf-8"))["counts"]
+
+
 @lru_cache(maxsize=65536)
-def homophones(ch: str) -> tuple[str, ...]:
-    """Other common characters with the toneless reading of Han character ``ch``."""
+def homophones(ch: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Other common characters with the toneless reading of Han character ``ch``, most frequent
+    first, with their cumulative share of that reading's typing frequency."""
     if not ("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"):
-        return ()
+        return (), ()
     from anyascii import anyascii
 
-    return tuple(c for c in _homophones().get(anyascii(ch).lower(), ()) if c != ch)
+    counts = _hanzi_counts()
+    cands = sorted((c for c in _homophones().get(anyascii(ch).lower(), ()) if c != ch),
+                   key=lambda c: (-counts.get(c, 1), c))
+    cum = list(itertools.accumulate(counts.get(c, 1) for c in cands))
+    return tuple(cands), tuple(x / cum[-1] for x in cum) if cum else ()
 
 
 def _check_ime(lang: str, params: Any) -> None:
@@ -460,10 +475,102 @@ def ime_homophone(word: str, lang: str, rng: Any) -> str | None:
     """Pick the wrong pinyin-IME candidate: one Han character becomes a common homophone (在 -> 再).
 
     Chinese is typed as pinyin and the character chosen from a candidate list, so its typos are
-    homophones, not neighbouring keys. Candidates are drawn uniformly (no frequency ranking).
+    homophones, not neighbouring keys. The input method lists candidates most frequent first,
+    so a wrong pick is drawn in proportion to how often each homophone is typed (在 -> 再 far
+    more often than 年 -> 蔫).
     """
-    spots = [(i, cands) for i, ch in enumerate(word) if (cands := homophones(ch))]
+    spots = [(i, hs) for i, ch in enumerate(word) if (hs := homophones(ch))[0]]
     if not spots:
         return None
-    i, cands = _pick(rng, spots)
-    return word[:i] + _pick(rng, list(cands)) + word[i + 1:]
+    i, (cands, cum) = _pick(rng, spots)
+    return word[:i] + cands[min(bisect.bisect_right(cum, rng.random()), len(cands) - 1)] \
+        + word[i + 1:]
+
+
+class _Kanji(NamedTuple):
+    """The Japanese conversion table (resources/ja_ime.tsv)."""
+
+    words: dict[str, tuple[str, tuple[str, ...]]]  # word -> (reading, its candidate set)
+    stems: dict[str, tuple[str, str, tuple[str, ...]]]  # stem -> (okurigana, reading, set)
+    longest: int
+
+
+@cache
+def _kanji() -> _Kanji:
+    path = resources.files("robustx.noise") / "resources" / "ja_ime.tsv"
+    words: dict[str, tuple[str, tuple[str, ...]]] = {}
+    stems: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        head, *rest = line.split("\t")
+        if head.startswith("-"):
+            reading, *cands = rest
+            for c in cands:
+                stems[c] = (head[1:], reading, tuple(cands))
+        else:
+            for c in rest:
+                words[c] = (head, tuple(rest))
+    return _Kanji(words, stems, max(map(len, words)))
+
+
+def _is_hiragana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u309f"
+
+
+def _kanji_span(lang: str, params: Any):
+    """Runs the conversion table knows: a kanji word (機会), or a verb or adjective stem with the
+    kana its inflection goes on with (会っ, 早く)."""
+    if lang not in KANJI_IME_LANGS:
+        return None
+    table = _kanji()
+
+    def pred(run: str) -> bool:
+        if run in table.words:
+            return True
+        stem = table.stems.get(run[0]) if len(run) == 2 else None
+        return stem is not None and run[1] in stem[0]
+
+    pred.max_len = pred.max_chars = table.longest  # type: ignore[attr-defined]
+    return pred
+
+
+KANJI_IME_LANGS = ("ja",)
+
+
+def _check_kanji(lang: str, params: Any) -> None:
+    if lang not in KANJI_IME_LANGS:
+        raise Unavailable(f"ime_kanji: {lang!r} is not typed through a kana-kanji input method "
+                          f"(only {', '.join(KANJI_IME_LANGS)})", "no kana-kanji input method",
+                          "docs/layouts.md")
+    unconverted = params.get("unconverted", 0.2)
+    if isinstance(unconverted, bool) or not 0 <= unconverted <= 1:
+        raise ResourceError(f"ime_kanji: 'unconverted' must be a share in [0, 1], "
+                            f"got {unconverted!r}")
+
+
+@op("ime_kanji", "typo", check=_check_kanji, span=_kanji_span)
+def ime_kanji(word: str, lang: str, rng: Any, *, unconverted: float = 0.2) -> str | None:
+    """A kana-kanji conversion slip: the input method's other candidate for the same reading
+    (機会 -> 機械, 会った -> 合った), or, with probability ``unconverted``, the reading left in
+    kana (機会 -> きかい).
+
+    Japanese is typed as kana and converted; its typos are wrong conversions, not neighbouring
+    keys. The other candidates are drawn in proportion to 1/rank, the usual word first, as the
+    input method lists them. Only words in resources/ja_ime.tsv are served; others give None.
+    """
+    table = _kanji()
+    if word in table.words:
+        reading, cands = table.words[word]
+        tail = ""
+    elif len(word) == 2 and word[0] in table.stems and word[1] in table.stems[word[0]][0]:
+        _, reading, cands = table.stems[word[0]]
+        tail, word = word[1], word[0]
+    else:
+        return None
+    if rng.random() < unconverted:
+        return reading + tail
+    others = [c for c in cands if c != word]
+    weights = list(itertools.accumulate(1 / (cands.index(c) + 1) for c in others))
+    k = bisect.bisect_right(weights, rng.random() * weights[-1])
+    return others[min(k, len(others) - 1)] + tail

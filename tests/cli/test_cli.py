@@ -25,7 +25,8 @@ def test_corrupt_builtin_sample_end_to_end(tmp_path, capsys):
     code, _, err = run(capsys, "corrupt", "--profile", "typo", "--out", str(out))
     assert code == 0, err
     m = json.loads((out / "manifest.json").read_text())
-    assert m["signature"].startswith("typo.v3[") and "|sev:3|rs:12345|res:" in m["signature"]
+    assert m["signature"].startswith("typo.v4[") and "|sev:3|rs:12345|prot:numbers|res:" \
+        in m["signature"]
     assert "|data:" in m["signature"]
     written = {f["file"] for f in m["files"]}
     assert {"xnli/de.jsonl", "panx/zh.jsonl", "xquad/hi.jsonl", "tatoeba/ko.jsonl"} <= written

@@ -205,7 +205,7 @@ def test_api_example_runs_on_the_demo(demo, monkeypatch, capsys):
     code = module.main(demo)
     out = capsys.readouterr().out
     assert code in (0, 1)  # the example returns the gate's verdict, like the CLI
-    assert "noise: typo.v3[" in out and "B - A under typo s3:" in out
+    assert "noise: typo.v4[" in out and "B - A under typo s3:" in out
     assert "PASS report is readable and complete" in out
     assert (demo / "api-report" / "report.json").is_file()
     assert (demo / "api-report" / "gate-junit.xml").is_file()

@@ -88,7 +88,7 @@ def test_running_chinese_keeps_words_the_lexicon_lacks():
                          "t").at(3)
     plan = Plan(prof, 1, "pair", {"sentence1": "s1", "sentence2": "s2"}, "zh")
     out, _, _ = corrupt_text("歌手生病了。西红柿和电脑", "zh", plan, "k", "s1")
-    assert out == "歌手生病了。西红柿和computer"
+    assert out == "歌手生病了。西红柿和 computer"  # typed apart from the Han word before it
 
 
 def test_case_is_kept():

@@ -60,7 +60,7 @@ def test_rejected_outputs_are_counted_and_not_applied():
 def test_unavailable_is_counted():
     row = {"sentence1": "ALREADY UPPER 123", "sentence2": "x", "gold_label": "n"}
     _, _, stats, _ = corrupt_example(row, plan(UPPER, "pair", PAIR_FIELDS))
-    assert stats.unavailable == [3] and stats.changed == 1
+    assert stats.unavailable == [2] and stats.changed == 1 and stats.protected == 1
 
 
 def test_qa_answer_relocated_after_length_changes():
@@ -137,11 +137,11 @@ def test_span_op_groups_chinese_characters_but_not_across_answers():
     prof = profile(("t_merge", 1.0, {}))
     text = "我喜欢看电影。中国很大"
     out, remap, _ = corrupt_text(text, "zh", plan(prof, "pair", PAIR_FIELDS, "zh"), "k", "f")
-    assert out == "我喜欢看movie。China很大"
+    assert out == "我喜欢看 movie。China 很大"  # Latin words typed apart from Han ones
     assert remap(len(text)) == len(out)
     # an answer edge between 电 and 影 forbids the merge
     out2, _, _ = corrupt_text(text, "zh", plan(prof, "pair", PAIR_FIELDS, "zh"), "k", "f", [5])
-    assert out2 == "我喜欢看电影。China很大"
+    assert out2 == "我喜欢看电影。China 很大"
 
 
 def test_streams_are_independent_and_reproducible():
@@ -210,7 +210,7 @@ def test_property_different_seed_changes_output(words):
 @pytest.mark.parametrize("rate", [0.1, 0.3, 0.6])
 def test_selection_rate_matches_nominal(rate):
     prof = profile(("t_grow", rate, {}))
-    words = " ".join(f"w{i}" for i in range(200))
+    words = " ".join("w" + "".join(chr(97 + int(d)) for d in str(i)) for i in range(200))
     total = changed = 0
     for i in range(50):
         row = {"sentence1": words, "sentence2": "", "gold_label": str(i)}

@@ -124,3 +124,29 @@ def test_lang_stats_sum_measurements_by_name():
     report = totals.report([s.op for s in plan.profile.steps])
     assert report["cer"] == 0.06 and report["share_words_changed"] == 0.2
     assert report["chrf"] == 100.0 and report["chrf_sentences"] == 2  # unchanged text
+
+
+def test_changed_characters_in_spaceless_scripts_are_the_ones_an_edit_touched():
+    from robustx.noise.engine import touched
+
+    assert touched(["โ", "ร", "ง"], "โรฝ") == 1  # a Thai typo in a three-letter run
+    assert touched(["电", "影"], "dianying") == 2  # a romanised word: every character
+    assert touched(["电", "影"], "电影影") == 1  # an insertion touches the unit it lands in
+
+
+def test_manifest_says_what_a_word_is_and_how_many_examples_changed(tmp_path):
+    import json
+
+    from robustx.cli import main
+
+    assert main(["corrupt", "--profile", "translit", "--severity", "5", "--task", "xnli",
+                 "--sample", "--lang", "zh,ru", "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    man = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
+    zh, ru = man["intensity"]["zh"], man["intensity"]["ru"]
+    assert zh["word_unit"] == "character" and ru["word_unit"] == "word"
+    for s in (zh, ru):
+        assert s["examples_changed"] <= s["examples"]
+        assert s["share_examples_changed"] == round(s["examples_changed"] / s["examples"], 4)
+    # romanised Chinese words count every character they cover: the share is no longer far
+    # below what the CER says (it was 9 % words changed beside a CER of 0.76)
+    assert zh["share_words_changed"] > 0.3 and zh["cer"] > 0.3

@@ -27,8 +27,9 @@ def nominal(profile, disabled=frozenset()):
 def test_typo_word_change_rate_matches_nominal(severity):
     prof = load_profile("typo").at(severity)
     fields = {"sentence1": "sentence1", "sentence2": "sentence2", "label": "gold_label"}
-    disabled = check_languages(prof, ["fr"])  # ime_homophone serves zh only
-    assert disabled == {(len(prof.steps) - 1, "fr")}
+    disabled = check_languages(prof, ["fr"])  # the input-method ops serve zh and ja only
+    steps = [s.op for s in prof.steps]
+    assert disabled == {(steps.index("ime_homophone"), "fr"), (steps.index("ime_kanji"), "fr")}
     plan = Plan(prof, 12345, "pair", fields, "fr", None, None, disabled)
     words = changed = 0
     for i in range(300):

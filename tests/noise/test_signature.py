@@ -4,17 +4,20 @@ from robustx.noise.signature import signature
 from . import testops  # noqa: F401
 
 
-def prof(rate=0.1, params=None, sides="default", version=1):
+def prof(rate=0.1, params=None, sides="default", version=1, protect=None):
     step = {"op": "t_upper", "rate": rate}
     if params:
         step["params"] = params
-    return parse_profile({"name": "demo", "version": version, "sides": sides,
-                          "ops": [step, {"op": "t_grow", "rate": 0.05}]}, "x").at(None)
+    doc = {"name": "demo", "version": version, "sides": sides,
+           "ops": [step, {"op": "t_grow", "rate": 0.05}]}
+    if protect is not None:
+        doc["protect"] = protect
+    return parse_profile(doc, "x").at(None)
 
 
 def test_format_is_exact():
     assert signature(prof(), 12345, "3f9a1c2e", "0.1.0") == \
-        "demo.v1[t_upper:0.10+t_grow:0.05]|sev:3|rs:12345|data:3f9a1c2e|v:0.1.0"
+        "demo.v1[t_upper:0.10+t_grow:0.05]|sev:3|rs:12345|prot:numbers|data:3f9a1c2e|v:0.1.0"
 
 
 def test_rates_never_collide():
@@ -26,7 +29,8 @@ def test_rates_never_collide():
 
 def test_non_default_params_and_sides_are_shown():
     s = signature(prof(params={"suffix": "!"}, sides="first"), 1, "abc", "0.1.0")
-    assert s == "demo.v1[t_upper(suffix=!):0.10+t_grow:0.05]|sev:3|rs:1|sides:first|data:abc|v:0.1.0"
+    assert s == ("demo.v1[t_upper(suffix=!):0.10+t_grow:0.05]|sev:3|rs:1|sides:first|prot:numbers"
+                 "|data:abc|v:0.1.0")
 
 
 def test_everything_that_changes_output_changes_the_signature():
@@ -36,6 +40,8 @@ def test_everything_that_changes_output_changes_the_signature():
         signature(prof(params={"suffix": "x"}), 1, "d1", "0.1.0"),
         signature(prof(sides="second"), 1, "d1", "0.1.0"),
         signature(prof(version=2), 1, "d1", "0.1.0"),
+        signature(prof(protect=[]), 1, "d1", "0.1.0"),
+        signature(prof(protect=["numbers", "units"]), 1, "d1", "0.1.0"),
         signature(prof(), 2, "d1", "0.1.0"),
         signature(prof(), 1, "d2", "0.1.0"),
         signature(prof(), 1, "d1", "0.2.0"),

@@ -210,6 +210,40 @@ def test_qa_answers_stay_valid_when_romanised():
     assert valid and t == "dilli" and out["context"][s:s + len(t)] == t
 
 
+# Hand-checked: toneless pinyin a word at a time, words typed apart; Japanese kana in Hepburn
+# as typed, kanji words with their okurigana and particles left alone, kana runs kept together.
+@pytest.mark.parametrize(("lang", "text", "want"), [
+    ("zh", "我很喜欢这部电影，明天我们再去看一次。",
+     "wo hen xihuan zhebu dianying，mingtian women zai qu kan yici。"),
+    ("zh", "北京是中国的首都。", "beijing shi zhongguo de shoudou。"),
+    ("zh", "杜瓦在哪一年开展液氧实验?", "du wa zai na yinian kaizhan ye yang shiyan?"),
+    ("ja", "先生に叱りました。ちょっと待ってください。", "先生に叱りました。chotto 待ってください。"),
+    ("ja", "きょうはがっこうにいきます", "kyouhagakkouniikimasu"),
+    ("ja", "シャツをかいました", "shatsuokaimashita"),  # を in Hepburn: o
+])
+def test_chinese_and_japanese_sentences_as_typed(lang, text, want):
+    from robustx.noise.engine import corrupt_text
+
+    fields = {"sentence1": "sentence1", "sentence2": "sentence2", "label": "gold_label"}
+    out, remap, _ = corrupt_text(text, lang, _plan("pair", fields, lang), "k", "sentence1")
+    assert out == want and remap(len(text)) == len(out)
+
+
+def test_chinese_word_spaces_never_move_an_answer_edge():
+    from robustx.noise.engine import corrupt_example
+
+    fields = {"id": "id", "context": "context", "question": "question", "answers": "answers"}
+    ctx = "我很喜欢这部电影，明天我们再去看一次。"
+    row = {"id": "q1", "context": ctx, "question": "他喜欢什么？",
+           "answers": {"answer_start": [ctx.index("这部电影")], "text": ["这部电影"]}}
+    out, _, _, valid = corrupt_example(row, _plan("qa", fields, "zh"))
+    s, t = out["answers"]["answer_start"][0], out["answers"]["text"][0]
+    assert valid and t == "zhebu dianying" and out["context"][s:s + len(t)] == t
+    assert out["context"][s - 1] == " " and out["context"][s + len(t)] == "，"
+    assert out["context"] == "wo hen xihuan zhebu dianying，mingtian women zai qu kan yici。"
+    assert out["question"] == "ta xihuan shenme？"
+
+
 def test_hangul_with_a_stray_combining_mark_is_left_alone():
     # U+1A63 after a syllable joins the Hangul run; only precomposed syllables are romanised
     assert rom("가\u1a63", "ko") is None

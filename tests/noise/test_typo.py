@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -387,8 +388,20 @@ def test_ime_homophone_expected():
 def test_ime_homophones_are_common_characters_of_the_same_reading():
     table = typo._homophones()
     assert sum(map(len, table.values())) == 3755  # GB2312 level 1
-    assert set(typo.homophones("的")) == {"德", "得", "地"}
-    assert typo.homophones("a") == ()
+    cands, cum = typo.homophones("的")
+    assert cands == ("地", "得", "德")  # most frequent first, as the input method lists them
+    assert [round(x, 2) for x in cum] == [0.59, 0.93, 1.0]
+    assert typo.homophones("a") == ((), ())
+
+
+def test_ime_homophone_picks_frequent_candidates():
+    """A wrong IME pick is in proportion to how often each homophone is typed: 年 (nian) becomes
+    念 far more often than the rare 蔫, which uniform drawing picked as often."""
+    from collections import Counter
+
+    picks = Counter(run("ime_homophone", "年", "zh", seed) for seed in range(2000))
+    assert picks["念"] > 1500 and picks["蔫"] < 40
+    assert set(picks) <= set(typo.homophones("年")[0])
 
 
 def test_ime_homophone_serves_chinese_only():
@@ -415,7 +428,8 @@ def test_typo_profile_changes_chinese_at_its_nominal_rate():
     prof = load_profile("typo").at(5)
     disabled = check_languages(prof, ["zh"])
     steps = [s.op for s in prof.steps]
-    assert disabled == {(steps.index("kbd"), "zh"), (steps.index("kbd_insert"), "zh")}
+    assert disabled == {(steps.index("kbd"), "zh"), (steps.index("kbd_insert"), "zh"),
+                        (steps.index("ime_kanji"), "zh")}
     rates = {s.op: s.rate for s in prof.steps}
     nominal = 1 - (1 - rates["repeat"]) * (1 - rates["ime_homophone"])
     plan = Plan(prof, 12345, "pair", {"sentence1": "s1", "sentence2": "s2"}, "zh", None, None,
@@ -427,3 +441,62 @@ def test_typo_profile_changes_chinese_at_its_nominal_rate():
         words += st_.words
         changed += st_.changed
     assert abs(changed / words - nominal) < 0.03, (changed / words, nominal)
+
+
+# ---------------------------------------------------------------- Japanese: kana-kanji IME
+
+
+@pytest.mark.parametrize(("word", "seed", "expected"), [
+    ("機会", 1, "機械"),  # きかい: opportunity -> machine
+    ("自信", 1, "自身"),  # じしん: confidence -> oneself
+    ("関心", 1, "感心"),  # かんしん: interest -> admiration
+    ("会っ", 1, "遭っ"),  # 会った -> 遭った (あう: meet -> encounter)
+    ("早く", 1, "速く"),  # はやく: early -> fast
+    ("開け", 1, "空け"),  # あける: open -> empty
+])
+def test_ime_kanji_expected(word, seed, expected):
+    assert run("ime_kanji", word, "ja", seed) == expected
+
+
+def test_ime_kanji_unconverted_reading_and_refusals():
+    assert run("ime_kanji", "機会", "ja", unconverted=1.0) == "きかい"
+    assert run("ime_kanji", "会っ", "ja", unconverted=1.0) == "あっ"  # the okurigana stays
+    assert run("ime_kanji", "学校", "ja") is None  # no homophone in the table
+    assert run("ime_kanji", "上に", "ja") is None  # 上 before a particle is a noun: not a stem
+    with pytest.raises(ResourceError, match="kana-kanji input method"):
+        OPS.get("ime_kanji").check("zh", {})
+
+
+def test_ime_kanji_span_takes_table_words_and_inflected_stems_only():
+    pred = typo._kanji_span("ja", {})
+    assert pred("機会") and pred("会っ") and pred("早く")
+    assert not pred("上に") and not pred("見学") and not pred("機")
+    assert typo._kanji_span("zh", {}) is None
+
+
+def test_ime_kanji_through_the_engine_rewrites_whole_words():
+    """In running text the engine groups characters into the table's words: 会って becomes 合って
+    or 遭って, 機会 becomes 機械 or きかい; every other character stays."""
+    from robustx.noise.engine import Plan, corrupt_example
+    from robustx.noise.profiles import parse_profile
+
+    prof = parse_profile({"name": "ime", "version": 1,
+                          "ops": [{"op": "ime_kanji", "rate": 1.0}]}, "t").at(3)
+    fields = {"sentence1": "sentence1", "sentence2": "sentence2", "label": "label"}
+    text = "明日は友達に会って、機会があれば上に見学します。"
+    seen = set()
+    for seed in range(30):
+        out, *_ = corrupt_example({"sentence1": text, "sentence2": "", "label": 0},
+                                  Plan(prof, seed, "pair", fields, "ja"))
+        new = out["sentence1"]
+        m = re.fullmatch(r"明日は友達に(会|合|遭|あ)って、(機会|機械|きかい)があれば上に見学します。", new)
+        assert m, new
+        seen.update(m.groups())
+    assert {"合", "機械", "きかい"} <= seen
+
+
+def test_typo_profile_types_japanese_through_the_ime():
+    from robustx.noise.profiles import load_profile
+
+    steps = [s.op for s in load_profile("typo").steps]
+    assert "ime_kanji" in steps and "ime_homophone" in steps
