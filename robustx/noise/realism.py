@@ -22,6 +22,10 @@ compares clean and noisy text word by word and reports, per language and profile
 
 ``benchmarks/realism.py`` is the command line; ``scripts/noise_examples.py`` writes the table
 into ``docs/realism.md``.
+
+Length: about 450 lines in one module on purpose: every measure adds to one :class:`Tally` per
+language and profile, and the report reads only that record; split, the measures would be
+scattered from the one table they fill.
 """
 
 from __future__ import annotations
@@ -252,9 +256,11 @@ def changed_chars(old: str, new: str) -> str:
 
 
 def _chunks(old: str, new: str) -> list[tuple[str, str]]:
-    """The changed stretches of a token of a language written without spaces."""
-    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    return [(old[i1:i2], new[j1:j2]) for tag, i1, i2, j1, j2 in sm.get_opcodes()
+    """The changed stretches of a token of a language written without spaces, in whole clusters
+    (a letter with its marks), so that a changed tone mark is judged on its letter."""
+    a, b = clusters(old), clusters(new)
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return [("".join(a[i1:i2]), "".join(b[j1:j2])) for tag, i1, i2, j1, j2 in sm.get_opcodes()
             if tag != "equal"]
 
 
@@ -326,18 +332,16 @@ def measure_pair(tally: Tally, old: str, new: str, lang: str, switches: Switches
     tally.add_edits(old, new, lang)
 
 
-def measure_profile(profile: Profile, seed: int, data: str | Path | None = None,
-                    langs: Sequence[str] | None = None) -> dict[str, Tally]:
-    """Corrupt the data (the built-in sample when ``data`` is None) with ``profile`` and tally
-    the changed words per language of each noisy side."""
+def noisy_sides(profile: Profile, seed: int, data: str | Path | None = None,
+                langs: Sequence[str] | None = None) -> Iterator[tuple[str, Any, Any]]:
+    """(language, clean value, noisy value) of every side ``profile`` rewrites, example by
+    example, through the engine (the built-in sample when ``data`` is None); nothing where the
+    profile serves none of the data's languages."""
     splits = load_splits(None, langs, data, sample=data is None)
-    found = sorted({s.lang for s in splits})
     try:
-        disabled, passthrough = coverage(profile, found, None)
-    except UsageError:  # the profile serves none of these languages
-        return {}
-    switches = Switches(profile)
-    out: dict[str, Tally] = {}
+        disabled, passthrough = coverage(profile, sorted({s.lang for s in splits}), None)
+    except UsageError:
+        return
     for split in splits:
         plan = make_plan(split, profile, seed, disabled, frozenset(passthrough))
         for row in split.dataset:
@@ -345,13 +349,25 @@ def measure_profile(profile: Profile, seed: int, data: str | Path | None = None,
             if not valid or lang in passthrough:
                 continue
             for _, col, side_lang in plan.sides:
-                if row.get(col) is None:
-                    continue
-                side = side_lang or lang
-                tally = out.setdefault(side, Tally())
-                for a, b in word_pairs(row[col], new[col], side):
-                    measure_pair(tally, a, b, side, switches)
+                if row.get(col) is not None:
+                    yield side_lang or lang, row[col], new[col]
+
+
+def tally(sides: Iterable[tuple[str, Any, Any]], profile: Profile) -> dict[str, Tally]:
+    """The changed words of :func:`noisy_sides`, tallied per language."""
+    switches = Switches(profile)
+    out: dict[str, Tally] = {}
+    for lang, old, new in sides:
+        t = out.setdefault(lang, Tally())
+        for a, b in word_pairs(old, new, lang):
+            measure_pair(t, a, b, lang, switches)
     return out
+
+
+def measure_profile(profile: Profile, seed: int, data: str | Path | None = None,
+                    langs: Sequence[str] | None = None) -> dict[str, Tally]:
+    """Corrupt the data with ``profile`` and tally the changed words per language."""
+    return tally(noisy_sides(profile, seed, data, langs), profile)
 
 
 def read_real_pairs(path: Path) -> list[tuple[str, str]]:
@@ -388,15 +404,19 @@ def report(profiles: Sequence[Profile], seed: int, data: str | Path | None = Non
            ) -> list[dict[str, Any]]:
     """One row per language and profile (profiles already at their severity), sorted by
     language; a real corpus's row (``real``: its name -> (language, pairs)) beside them."""
-    rows = []
-    for profile in profiles:
-        for lang, tally in measure_profile(profile, seed, data, langs).items():
-            rows.append({"lang": lang, "profile": profile.name,
-                         "severity": profile.severity, **tally.row()})
+    return rows_of([(p, measure_profile(p, seed, data, langs)) for p in profiles], real)
+
+
+def rows_of(tallies: Sequence[tuple[Profile, dict[str, Tally]]],
+            real: dict[str, tuple[str, Sequence[tuple[str, str]]]] | None = None,
+            ) -> list[dict[str, Any]]:
+    """:func:`report`'s rows from tallies already made."""
+    rows = [{"lang": lang, "profile": p.name, "severity": p.severity, **t.row()}
+            for p, per_lang in tallies for lang, t in per_lang.items()]
     for name, (lang, pairs) in (real or {}).items():
         rows.append({"lang": lang, "profile": name, "severity": None,
                      **measure_real(pairs, lang).row()})
-    order = {p.name: i for i, p in enumerate(profiles)}
+    order = {p.name: i for i, (p, _) in enumerate(tallies)}
     return sorted(rows, key=lambda r: (r["lang"], order.get(r["profile"], len(order)),
                                        r["profile"]))
 
