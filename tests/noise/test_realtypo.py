@@ -170,3 +170,14 @@ def test_cli_bad_lexicon_exits_2_with_one_line(tmp_path, capsys):
                  "--lang", "en", "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and f"{bad}:1: count 'lots'" in err
+
+
+def test_the_shipped_example_profile_runs_as_documented(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)  # its path is relative to the working directory
+    out = tmp_path / "noisy-real"
+    code = main(["corrupt", "--profile", "examples/real_typo.yaml", "--lang", "en", "--out",
+                 str(out), "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["signature"].startswith("real_typo_en.v1[real_typo(")
+    assert manifest["intensity"]["en"]["share_words_changed"] > 0
