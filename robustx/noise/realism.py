@@ -308,7 +308,8 @@ class Switches:
             if new.casefold() not in {c.casefold() for c in cands}:
                 continue
             senses = lex.get(lexicons.normalise(old, lang))
-            fw = codeswitch.FUNCTION_WORDS_EN
+            # the English list judges English words only: into another target, pronouns alone
+            fw = codeswitch.FUNCTION_WORDS_EN if p["target"] == "en" else frozenset()
             function = new.lower() in fw or any(t.lower() in fw for t in senses) or \
                 lexicons.normalise(old, lang) in codeswitch.SOURCE_PRONOUNS.get(lang, ())
             return True, function

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
 
 from robustx.noise import realism
 from robustx.noise.profiles import load_profile, parse_profile
@@ -136,3 +140,13 @@ def test_benchmark_script_table_json_and_bad_input(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("realism: error: cannot read real pairs") and err.count("\n") == 1
     assert script.main(["--real", str(pairs)]) == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("abcde", max_size=8), st.text("abcde", max_size=8))
+def test_property_osa_alignment_is_optimal_and_consistent(a, b):
+    ops = realism.osa_ops(a, b)
+    assert len(ops) == OSA.distance(a, b)  # as many edits as the optimal string alignment
+    kinds = Counter(k for k, _, _ in ops)
+    assert len(a) - kinds[D] + kinds[INS] == len(b)
+    assert all(x != y for _, x, y in ops)
