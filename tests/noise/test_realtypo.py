@@ -181,3 +181,28 @@ def test_the_shipped_example_profile_runs_as_documented(tmp_path, capsys, monkey
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["signature"].startswith("real_typo_en.v1[real_typo(")
     assert manifest["intensity"]["en"]["share_words_changed"] > 0
+
+
+_WORDS = st.sampled_from(["receive", "Separate", "WEIRD", "the", "city,", "(river)", "a", "lot",
+                          "Tomorrow!", "friend's", "people"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=12), st.integers(0, 2**32 - 1))
+def test_property_through_the_engine_words_stay_words(words, seed):
+    from robustx.noise.engine import Plan, corrupt_text
+
+    doc = {"name": "rt", "version": 1, "ops": [{"op": "real_typo", "rate": 1.0,
+                                                 "params": {"path": str(EXAMPLE)}}]}
+    plan = Plan(parse_profile(doc, "rt.yaml"), seed, "pair", {"sentence1": "s1"}, "en")
+    text = " ".join(words)
+    out, _, _ = corrupt_text(text, "en", plan, "k", "sentence1")
+    assert len(out.split()) == len(words)
+    table = realtypo.load(str(EXAMPLE), "en")
+    for old, new in zip(words, out.split()):
+        core = old.strip(".,!?()")
+        if realtypo.lexicons.normalise(core, "en") in table:
+            assert new != old and new.strip(".,!?()") != core  # rate 1: always misspelt
+            assert old.replace(core, "") == new.replace(new.strip(".,!?()"), "")  # punct kept
+        else:
+            assert new == old
