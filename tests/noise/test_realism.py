@@ -150,3 +150,14 @@ def test_property_osa_alignment_is_optimal_and_consistent(a, b):
     kinds = Counter(k for k, _, _ in ops)
     assert len(a) - kinds[D] + kinds[INS] == len(b)
     assert all(x != y for _, x, y in ops)
+
+
+def test_benchmark_script_reads_input_files(tmp_path, capsys):
+    script = load_script("benchmarks/realism.py")
+    (tmp_path / "de.jsonl").write_text(json.dumps({
+        "sentence1": "Ich gehe heute nach Hause und koche etwas Gutes für meine Familie.",
+        "sentence2": "Er kommt morgen mit dem Zug aus Berlin.", "gold_label": "neutral"}) + "\n",
+        encoding="utf-8")
+    assert script.main(["--profile", "typo", "--input", str(tmp_path), "--seed", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and lines[2].startswith("| de | typo | ")
