@@ -116,7 +116,7 @@ def load_all_ops() -> Registry[Op]:
     """Import every op module (each registers its ops) and return the registry."""
     import importlib
 
-    for mod in ("typo", "codeswitch", "translit", "unicode", "adapters"):
+    for mod in ("typo", "codeswitch", "translit", "unicode", "adapters", "realtypo"):
         try:
             importlib.import_module(f"robustx.noise.{mod}")
         except ModuleNotFoundError as exc:  # a family not written yet
