@@ -16,32 +16,8 @@ from robustx.noise.profiles import load_profile, parse_profile, shipped_profiles
 from robustx.noise.protect import protected
 from robustx.noise.units import SPACELESS_LANGS
 
-# One sentence a language, written for these tests, with the numbers news text has: years,
-# counts, decimals with a comma, percentages, native digits (Devanagari, Arabic-Indic, Persian,
-# Bengali, Thai) and numbers glued to a counter or unit in scripts without spaces.
-SENTENCES = {
-    "en": "In 1870 the city had 24 schools, and 32,9 % of adults could read by 1900.",
-    "de": "Im Jahr 1870 hatte die Stadt 24 Schulen, und 32,9 % der Erwachsenen konnten lesen.",
-    "fr": "En 1870, la ville comptait 24 écoles et 32,9 % des adultes savaient lire.",
-    "es": "En 1870 la ciudad tenía 24 escuelas y el 32,9 % de los adultos sabía leer.",
-    "tr": "1870 yılında şehirde 24 okul vardı ve yetişkinlerin yüzde 32,9'u okuyabiliyordu.",
-    "vi": "Năm 1870 thành phố có 24 trường học và 32,9 % người lớn biết đọc.",
-    "ru": "В 1870 году в городе было 24 школы, и 32,9 % взрослых умели читать.",
-    "el": "Το 1870 η πόλη είχε 24 σχολεία και το 32,9 % των ενηλίκων ήξερε να διαβάζει.",
-    "ar": "في عام 1870 كان في المدينة ٢٤ مدرسة وكان 32,9 % من البالغين يقرؤون.",
-    "fa": "در سال ۱۸۷۰ شهر ۲۴ مدرسه داشت و ۳۲٫۹ درصد بزرگسالان می‌توانستند بخوانند.",
-    "ur": "1870 میں شہر میں 24 اسکول تھے اور 32,9 % بالغ پڑھ سکتے تھے۔",
-    "he": "בשנת 1870 היו בעיר 24 בתי ספר, ו־32,9 % מהמבוגרים ידעו לקרוא.",
-    "hi": "सन 1870 में शहर में २४ स्कूल थे और 32,9 % वयस्क पढ़ सकते थे।",
-    "bn": "১৮৭০ সালে শহরে 24টি বিদ্যালয় ছিল এবং 32,9 % প্রাপ্তবয়স্ক পড়তে পারত।",
-    "ta": "1870 ஆம் ஆண்டில் நகரத்தில் 24 பள்ளிகள் இருந்தன.",
-    "te": "1870 లో నగరంలో 24 పాఠశాలలు ఉండేవి.",
-    "ka": "1870 წელს ქალაქში 24 სკოლა იყო.",
-    "th": "ในปี ๒๔๑๓ เมืองนี้มีโรงเรียน 24 แห่ง และผู้ใหญ่ 32,9 % อ่านหนังสือได้",
-    "ko": "1870년에 도시에는 학교가 24개 있었고 성인의 32,9 %가 글을 읽을 수 있었다.",
-    "ja": "1870年に町には学校が24校あり、大人の32.9%が字を読めた。",
-    "zh": "1870年该市有24所学校，32.9%的成年人识字。",
-}
+from .sentences import SENTENCES
+
 QA_FIELDS = {"id": "id", "context": "context", "question": "question", "answers": "answers"}
 PAIR_FIELDS = {"sentence1": "sentence1", "sentence2": "sentence2", "label": "label"}
 NUMBER = re.compile(r"\d+")
