@@ -20,6 +20,8 @@ behind one op, most of it data, sharing the run splitting and casing helpers.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import unicodedata
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -705,6 +707,20 @@ def _thai_whole(run: str) -> bool:
 
 
 @cache
+def _chat_spellings() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(lang, word) -> how people spell it in chat, most common first (resources/
+    chat_spellings.tsv): the most frequent words, where the letter rules give a spelling nobody
+    types (Hinglish में ``mein``, not ``men``; Hebrew של ``shel``, not ``shal``)."""
+    path = resources.files("robustx.noise") / "resources" / "chat_spellings.tsv"
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            lang, word, *spellings = line.split("\t")
+            out[lang, word] = tuple(spellings)
+    return out
+
+
+@cache
 def _zh_words() -> frozenset[str]:
     """The 40,000 most frequent Chinese words (resources/zh_words.txt, from jieba's counts)."""
     path = resources.files("robustx.noise") / "resources" / "zh_words.txt"
@@ -755,6 +771,10 @@ def translit(word: str, lang: str, rng: Any, *, scheme: str = "informal") -> str
         return None
     if lang == "ja" and any(s == "han" for s, _ in runs):
         return None
+    chat = _chat_spellings().get((lang, word)) if scheme == "informal" else None
+    if chat:
+        weights = list(itertools.accumulate(3.0 ** -k for k in range(len(chat))))
+        return chat[min(bisect.bisect_right(weights, rng.random() * weights[-1]), len(chat) - 1)]
     if scheme == "ascii":
         out = _anyascii(word)
     else:
