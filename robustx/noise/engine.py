@@ -17,6 +17,7 @@ import hashlib
 import itertools
 import json
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -231,11 +232,22 @@ def _apply(step: ActiveStep, word: str, lang: str, rngs: dict[int, Rng], base: i
     if out is None:
         stats.unavailable[step.index] += 1
         return word
-    if not out or out.split() != [out] or breaks(word, out, lang) or (
+    if not out or (out.split() != [out] if word.split() == [word] else
+                   _spacing(out) != _spacing(word)) or breaks(word, out, lang) or (
             numbers and not step.op.digits and has_digit(out)):
         stats.rejected += 1  # one unit must stay one unit, spelled as its script allows
         return word
     return out
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _spacing(text: str) -> tuple:
+    """Where a unit holding spaces has them (a Vietnamese UD token such as "Hôm nay"): an op
+    may rewrite its words but not join, split or move them."""
+    return (len(text.split()), tuple(_WHITESPACE.findall(text)), text[:1].isspace(),
+            text[-1:].isspace())
 
 
 def _corrupt_words(units: Sequence[str], lang: str, sched: Schedule, pick: Rng, base: int,

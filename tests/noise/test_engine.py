@@ -314,3 +314,22 @@ def test_every_family_structure_is_one_the_engine_knows():
     from robustx.tasks import FAMILIES
 
     assert {FAMILIES.get(n).structure for n in FAMILIES.names()} == set(STRUCTURES.names())
+
+
+def test_a_token_holding_a_space_keeps_it():
+    """Vietnamese UD tokens can hold a space ("Hôm nay"): ops may rewrite its words but never
+    join them (a typo's deletion once turned it into "Hômnay") or move the space."""
+    from robustx.noise.engine import check_languages
+    from robustx.noise.profiles import load_profile
+
+    prof = load_profile("typo").at(5)
+    fields = {"tokens": "tokens", "tags": "pos_tags"}
+    changed = 0
+    for seed in range(300):
+        row = {"tokens": ["Hôm nay", "tôi", "đi", "học"], "pos_tags": [1, 2, 3, 4]}
+        out, *_ = corrupt_example(row, Plan(prof, seed, "tagging", fields, "vi", None, None,
+                                            check_languages(prof, ["vi"])))
+        first = out["tokens"][0]
+        assert len(first.split(" ")) == 2 and first.count(" ") == 1, first
+        changed += first != "Hôm nay"
+    assert changed > 30  # its words are still noised
