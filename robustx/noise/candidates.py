@@ -112,7 +112,9 @@ def unit_candidates(unit: str, lang: str, plan: Plan, key: str, fld: str, index:
         for step in chosen:
             word = _apply(step, word, lang, rngs, base, stats)
         cand = pre + word + post
-        if word != core and cand not in out:
+        # a token may hold a space (Vietnamese "Hôm nay"); the op must keep it (the engine's
+        # one-unit check accepts an output that merged the two words)
+        if word != core and cand not in out and len(cand.split()) == len(unit.split()):
             out.append(cand)
     return tuple(out)
 
