@@ -11,6 +11,7 @@ layout (a drop-in for ``robustx evaluate``), with ``manifest.json`` as ``corrupt
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import shutil
 import time
@@ -146,6 +147,8 @@ def attack(checkpoint: str | Path, task, *, out: str | Path, data: str | Path | 
            progress: bool = False, command: str | None = None) -> dict[str, Any]:
     """Attack ``checkpoint`` on ``task`` and write the adversarial split to ``out``; returns
     the ``attack.json`` document (also written there, beside ``manifest.json``)."""
+    import datasets
+
     from ..core.files import OutputExists, commit_dir, make_tmp_dir
     from ..core.progress import bar
     from ..eval import checkpoint as ckpt
@@ -191,6 +194,12 @@ def attack(checkpoint: str | Path, task, *, out: str | Path, data: str | Path | 
         raise UsageError(f"{unlabeled[0].source}: {unlabeled[0].name} has no gold labels; an "
                          "attack needs gold (only examples the model gets right are attacked)")
     check_splits(splits)
+    nested = [s for s in splits if isinstance(s.layout, dict)]
+    if nested:
+        raise UsageError(f"{nested[0].source}: a SQuAD-style file shares one context between "
+                         "the questions of a paragraph, and an attack rewrites each question's "
+                         "context for that question; give the data as rows (JSONL in the "
+                         "google/xtreme columns)")
     bad = prof.uncovered(s.lang for s in splits)
     if bad:
         raise UsageError(f"profile {prof.name} does not cover {', '.join(bad)}; pass --lang "
@@ -216,14 +225,13 @@ def attack(checkpoint: str | Path, task, *, out: str | Path, data: str | Path | 
                 rows = list(s.dataset)
                 start = time.perf_counter()
                 clean = scorer(rows)
-                adv_rows, stat_rows = [], []
-                acc = {"n": len(rows), "clean_right": 0, "attacked": 0, "success": 0,
+                adv_rows, adv_preds, stat_rows = [], [], []
+                acc = {"n": len(rows), "attacked": 0, "success": 0,
                        "queries": 0, "changed_share": 0.0, "no_candidates": 0}
                 for index, (row, c) in enumerate(zip(rows, clean, strict=True)):
                     ex = attackable(row, plan, CANDIDATES)
                     res = None
                     if c.right and ex.valid:
-                        acc["clean_right"] += 1
                         acc["attacked"] += 1
                         if not ex.slots:
                             acc["no_candidates"] += 1
@@ -235,20 +243,26 @@ def attack(checkpoint: str | Path, task, *, out: str | Path, data: str | Path | 
                         if res.success:
                             acc["success"] += 1
                             acc["changed_share"] += len(res.choice) / max(ex.words, 1)
-                    elif c.right:
-                        acc["clean_right"] += 1
                     choice = res.choice if res else {}
                     new = ex.build(choice)
                     adv_rows.append(new)
+                    adv_preds.append(res.outcome.pred if res else c.pred)
                     stat_rows.append(stats_row(index, ex.valid, ex.stats(choice, n_ops), new,
                                                row, plan))
                     if acc["attacked"]:
+                        secs = max(time.perf_counter() - start, 1e-9)
                         advance(1, description=f"{s.lang}: success "
-                                f"{acc['success'] / acc['attacked']:.0%}")
+                                f"{acc['success'] / acc['attacked']:.0%}, "
+                                f"{acc['queries'] / secs:,.0f} queries/s")
                     else:
                         advance(1)
                 acc["seconds"] = time.perf_counter() - start
                 acc["model_calls"] = scorer.model_calls
+                metric = scorer.metric  # the task's own metric, as evaluate scores the output
+                adv_split = dataclasses.replace(s, dataset=datasets.Dataset.from_list(
+                    adv_rows, features=s.dataset.features))
+                acc["clean_score"] = metric.score([o.pred for o in clean], s)[0][metric.primary]
+                acc["robust_score"] = metric.score(adv_preds, adv_split)[0][metric.primary]
                 writer = open_writer(tmp / out_relpath(s), s.fmt, s.dataset.features, s.layout)
                 cols = s.dataset.column_names
                 writer.write({c: [r[c] for r in adv_rows] for c in cols})
@@ -301,8 +315,8 @@ def _lang_result(acc: Mapping[str, Any]) -> dict[str, Any]:
     secs = acc["seconds"]
     return {
         "n": n,
-        "clean_score": round(100 * acc["clean_right"] / n, 4) if n else 0.0,
-        "robust_score": round(100 * (acc["clean_right"] - success) / n, 4) if n else 0.0,
+        "clean_score": round(acc["clean_score"], 4),
+        "robust_score": round(acc["robust_score"], 4),
         "attacked": attacked,
         "succeeded": success,
         "success_rate": round(100 * success / attacked, 4) if attacked else 0.0,

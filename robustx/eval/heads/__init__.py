@@ -65,12 +65,16 @@ class Outcome(NamedTuple):
     """How one example fares, for an adversarial search.
 
     ``score``: the model's support for the gold answer, which a search drives down (the
-    probability of the gold label). ``right``: the parts of the example the model gets right
-    (``{0}`` or nothing for one label); an attack succeeds when a part right before is lost.
+    probability of the gold label, the mean probability of the gold tags, the F1 of the answer).
+    ``right``: the parts of the example the model gets right (``{0}`` or nothing for a label
+    or an answer with F1 above 0; gold entities or tokens for tagging, see
+    :meth:`~robustx.eval.metrics.Metric.right_parts`); an attack succeeds when a part right
+    before is lost.
     """
 
     score: float
     right: frozenset
+    pred: Any = None  # the prediction, as the head's ``predict`` gives it (for the metric)
 
 
 class Head:

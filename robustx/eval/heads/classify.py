@@ -66,7 +66,8 @@ def outcomes(model, tokenizer, split, config: engine.EngineConfig) -> list[Outco
         p = np.exp(logits - logits.max())
         p /= p.sum()
         right = g >= 0 and int(np.argmax(logits)) == g
-        out.append(Outcome(float(p[g]) if g >= 0 else 0.0, frozenset({0} if right else ())))
+        out.append(Outcome(float(p[g]) if g >= 0 else 0.0, frozenset({0} if right else ()),
+                           names[int(np.argmax(logits))]))
     return out
 
 
