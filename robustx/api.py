@@ -218,13 +218,17 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str | None = No
             cache_dir: str | Path | None = None, allow_pickle: bool = False,
             force: bool = False, progress: bool = False, command: str | None = None,
             gate: str | Path | None = None, max_drop: float | None = None,
-            plots: bool = True) -> Comparison:
+            plots: bool = True, attack: bool = False, budget: float = 0.15,
+            max_queries: int = 300, beam: int = 1) -> Comparison:
     """Compare checkpoint B against A on clean and noisy data; write the report into ``out``.
 
     ``gate`` (a gate YAML file) and ``max_drop`` (B's largest allowed average drop under each
     profile, a fraction of the metric) are checked against the planned run before any model
     loads, then applied to the report; the JUnit XML goes to ``<out>/gate-junit.xml``.
     ``task`` None: inferred from the checkpoints' configs when they make it unambiguous.
+    ``attack``: also attack both checkpoints with the first profile (``budget``,
+    ``max_queries``, ``beam`` as :func:`attack`) and report conditions ``attack`` (each on its
+    own adversarial split) and ``attack-transfer`` (each on the other's); see docs/attack.md.
     """
     from .eval import gate as G
     from .eval import report as R
@@ -249,7 +253,8 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str | None = No
                       confidence=confidence, device=device, batch_tokens=batch_tokens,
                       cache=cache, cache_dir=cache_dir, precision=precision,
                       allow_pickle=allow_pickle, force=force, sample=sample, progress=progress,
-                      command=command, gate=config)
+                      command=command, gate=config, attack=attack, budget=budget,
+                      max_queries=max_queries, beam=beam)
     result = G.run_checks(doc, config) if config is not None else None
     paths = R.write(doc, out, plots=plots, gate=result)
     if result is not None:

@@ -68,7 +68,8 @@ def _cmd_compare(a: argparse.Namespace) -> int:
         severities=a.severity, langs=a.lang, data=a.data, sample=a.sample, out=a.out,
         seed=a.seed, device=a.device, batch_tokens=a.batch_tokens, cache=not a.no_cache,
         force=a.force, progress=_progress(a), command=_command_line(a.argv), gate=a.gate,
-        max_drop=a.max_drop,
+        max_drop=a.max_drop, attack=a.attack, budget=a.budget, max_queries=a.max_queries,
+        beam=a.beam,
     )
     if result.inferred_task and not a.quiet:
         print(f"robustx: task {result.report['task']} (from {result.inferred_task})",

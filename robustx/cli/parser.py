@@ -199,6 +199,15 @@ def _add_compare_gate(sub) -> None:
     m.add_argument("--batch-tokens", type=_positive, default=defaults.BATCH_TOKENS,
                    help=f"token budget per batch (default {defaults.BATCH_TOKENS})")
     m.add_argument("--no-cache", action="store_true", help="bypass the prediction cache")
+    m.add_argument("--attack", action="store_true", help="also attack each checkpoint with the "
+                   "first profile (robustx attack) and report each on its own adversarial split "
+                   "(profile 'attack') and on the other's ('attack-transfer')")
+    m.add_argument("--budget", type=_share, default=0.15,
+                   help="with --attack: largest share of words changed (default 0.15)")
+    m.add_argument("--max-queries", type=_positive, default=300,
+                   help="with --attack: candidates scored per example (default 300)")
+    m.add_argument("--beam", type=_positive, default=1, help="with --attack: beam width "
+                   "(default 1: greedy)")
     m.add_argument("--force", action="store_true", help="replace an existing report")
     m.add_argument("--quiet", action="store_true", help="no table or progress")
 

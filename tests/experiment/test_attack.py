@@ -274,3 +274,44 @@ def test_existing_out_refused_without_force(demo, attacked, capsys):
     assert main(["attack", str(demo / "standard"), "--task", "xnli", "--data",
                  str(demo / "test"), "--out", str(out), "--quiet"]) == 2
     assert "--force" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_compare_attack_on_the_demo(demo, tmp_path, monkeypatch):
+    """compare --attack adds each checkpoint under its own attack and under the other's, paired
+    and gated; on the demo the noise-augmented model is attacked less successfully."""
+    import jsonschema
+
+    monkeypatch.setenv("ROBUSTX_CACHE", str(tmp_path / "cache"))
+    gate = tmp_path / "gate.yaml"
+    gate.write_text("version: 1\nchecks:\n"
+                    "  - {type: min_score, checkpoint: B, profile: attack, value: 0.1}\n"
+                    "  - {type: not_worse, profile: attack, name: B not worse under attack}\n",
+                    encoding="utf-8")
+    out = tmp_path / "report"
+    code = main(["compare", str(demo / "standard"), str(demo / "noise-augmented"), "--task",
+                 "xnli", "--data", str(demo / "test"), "--lang", "en", "--out", str(out),
+                 "--device", "cpu", "--quiet", "--attack", "--gate", str(gate)])
+    doc = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "robustx" / "eval" / "report.schema.json").read_text())
+    jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
+    assert [c["key"] for c in doc["conditions"]] == ["clean", "typo-s3", "attack-s3",
+                                                    "attack-transfer-s3"]
+    assert doc["failures"] == []
+    rate = doc["settings"]["attack"]["success_rate"]
+    assert rate["B"] < rate["A"]  # the noise-augmented model is attacked less successfully
+    own = {r["profile"]: r for r in doc["results"] if r["lang"] == "all"}
+    assert own["attack"]["score_b"] > own["attack"]["score_a"]
+    assert own["attack"]["score_a"] < own["attack-transfer"]["score_a"]  # own attack is worst
+    assert code == 0
+    for k in "AB":
+        assert (out / "attack" / k / "xnli" / "en.jsonl").is_file()
+
+
+def test_compare_refuses_a_profile_named_attack(tmp_path, capsys):
+    prof = tmp_path / "attack.yaml"
+    prof.write_text("name: attack\nversion: 1\nops:\n  - {op: kbd, rate: 0.1}\n",
+                    encoding="utf-8")
+    assert main(["compare", "a", "b", "--task", "xnli", "--sample", "--profile", str(prof),
+                 "--out", str(tmp_path / "r")]) == 2
+    assert "reserved" in capsys.readouterr().err
