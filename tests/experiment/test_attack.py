@@ -288,9 +288,13 @@ def test_compare_attack_on_the_demo(demo, tmp_path, monkeypatch):
                     "  - {type: min_score, checkpoint: B, profile: attack, value: 0.1}\n"
                     "  - {type: not_worse, profile: attack, name: B not worse under attack}\n",
                     encoding="utf-8")
+    data = tmp_path / "data" / "xnli"  # the first 30 English examples: enough, and quick
+    data.mkdir(parents=True)
+    lines = (demo / "test" / "xnli" / "en.jsonl").read_text(encoding="utf-8").splitlines()
+    (data / "en.jsonl").write_text("\n".join(lines[:30]) + "\n", encoding="utf-8")
     out = tmp_path / "report"
     code = main(["compare", str(demo / "standard"), str(demo / "noise-augmented"), "--task",
-                 "xnli", "--data", str(demo / "test"), "--lang", "en", "--out", str(out),
+                 "xnli", "--data", str(data.parent), "--out", str(out),
                  "--device", "cpu", "--quiet", "--attack", "--gate", str(gate)])
     doc = json.loads((out / "report.json").read_text(encoding="utf-8"))
     schema = json.loads((ROOT / "robustx" / "eval" / "report.schema.json").read_text())
