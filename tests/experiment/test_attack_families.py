@@ -17,18 +17,32 @@ def _rows(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-@pytest.mark.parametrize("task, lang", [("panx", "en"), ("panx", "de"), ("xquad", "en")])
-def test_family_output_keeps_structure_and_scores_back(tiny_checkpoints, tmp_path, task, lang):
+UPOS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON",
+        "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X")
+
+
+@pytest.fixture(scope="module")
+def checkpoints(tiny_checkpoints, tmp_path_factory):
+    from tests.fixtures.tiny_models import build
+
+    pos = build("tagging", tmp_path_factory.mktemp("pos") / "pos", labels=UPOS, seed=5)
+    return {"panx": tiny_checkpoints["tagging"], "udpos": pos, "xquad": tiny_checkpoints["qa"]}
+
+
+@pytest.mark.parametrize("task, lang", [("panx", "en"), ("panx", "de"), ("udpos", "en"),
+                                        ("xquad", "en")])
+def test_family_output_keeps_structure_and_scores_back(checkpoints, tmp_path, task, lang):
     fam = "qa" if task == "xquad" else "tagging"
+    ckpt = checkpoints[task]
     out = tmp_path / "adv"
-    assert main(["attack", str(tiny_checkpoints[fam]), "--task", task, "--sample", "--lang",
+    assert main(["attack", str(ckpt), "--task", task, "--sample", "--lang",
                  lang, "--out", str(out), "--device", "cpu", "--budget", "0.5",
                  "--quiet"]) == 0
     doc = json.loads((out / "attack.json").read_text(encoding="utf-8"))
     r = doc["results"][lang]
     assert r["robust_score"] <= r["clean_score"]
     assert r["succeeded"] <= r["attacked"] <= r["n"]
-    scores = api.evaluate(tiny_checkpoints[fam], task, data=out, device="cpu",
+    scores = api.evaluate(ckpt, task, data=out, device="cpu",
                           cache_dir=tmp_path / "cache")
     assert scores["results"][lang]["score"] == pytest.approx(r["robust_score"])
     from robustx.tasks.sources import load_splits
@@ -38,7 +52,8 @@ def test_family_output_keeps_structure_and_scores_back(tiny_checkpoints, tmp_pat
     assert len(adv) == len(split.dataset)
     for a, c in zip(adv, split.dataset, strict=True):
         if fam == "tagging":
-            assert a["ner_tags"] == c["ner_tags"] and len(a["tokens"]) == len(c["tokens"])
+            tags = "ner_tags" if "ner_tags" in c else "pos_tags"
+            assert a[tags] == c[tags] and len(a["tokens"]) == len(c["tokens"])
         else:
             assert _answers_valid(a["context"], a["answers"]) and a["id"] == c["id"]
 
