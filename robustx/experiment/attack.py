@@ -289,9 +289,7 @@ def attack(checkpoint: str | Path, task, *, out: str | Path, data: str | Path | 
             "settings": {"budget": budget, "max_queries": max_queries, "beam": beam,
                          "candidates": CANDIDATES, "batch_tokens": batch_tokens},
             "languages": list(results), "results": results,
-            "average": {k: _mean([r[k] for r in results.values()]) for k in
-                        ("clean_score", "robust_score", "success_rate",
-                         "mean_share_words_changed", "mean_queries")},
+            "average": _average(results),
             "robustx_version": __version__, "command": command,
         }
         import json
@@ -328,6 +326,19 @@ def _lang_result(acc: Mapping[str, Any]) -> dict[str, Any]:
         "examples_per_s": round(n / secs, 2) if secs else 0.0,
         "queries_per_s": round(acc["queries"] / secs, 2) if secs else 0.0,
     }
+
+
+def _average(results: Mapping[str, Mapping[str, Any]]) -> dict[str, float]:
+    """Language averages (XTREME style); a rate over attacked (or broken) examples averages
+    only the languages that had any, so a language with nothing to attack does not count 0."""
+    rows = list(results.values())
+    hit = [r for r in rows if r["attacked"]]
+    won = [r for r in rows if r["succeeded"]]
+    return {"clean_score": _mean([r["clean_score"] for r in rows]),
+            "robust_score": _mean([r["robust_score"] for r in rows]),
+            "success_rate": _mean([r["success_rate"] for r in hit]),
+            "mean_share_words_changed": _mean([r["mean_share_words_changed"] for r in won]),
+            "mean_queries": _mean([r["mean_queries"] for r in hit])}
 
 
 def _mean(values: list) -> float:

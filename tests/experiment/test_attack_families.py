@@ -67,3 +67,6 @@ def test_tagging_attack_breaks_something(tiny_checkpoints, tmp_path):
     assert doc["average"]["clean_score"] > 0
     assert sum(r["succeeded"] for r in doc["results"].values()) > 0
     assert doc["average"]["robust_score"] < doc["average"]["clean_score"]
+    hit = [r["success_rate"] for r in doc["results"].values() if r["attacked"]]
+    assert doc["average"]["success_rate"] == pytest.approx(sum(hit) / len(hit))  # no 0 for
+    # a language with nothing to attack
