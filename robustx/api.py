@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .noise.profiles import Profile
     from .tasks import Task
 
-__all__ = ["Comparison", "compare", "corrupt", "defaults", "evaluate", "gate", "is_main_process",
+__all__ = ["Comparison", "attack", "compare", "corrupt", "defaults", "evaluate", "gate", "is_main_process",
            "list_profiles", "list_tasks"]  # and, on first use, REPORT_COLUMNS, report_row_cells
 
 
@@ -218,13 +218,17 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str | None = No
             cache_dir: str | Path | None = None, allow_pickle: bool = False,
             force: bool = False, progress: bool = False, command: str | None = None,
             gate: str | Path | None = None, max_drop: float | None = None,
-            plots: bool = True) -> Comparison:
+            plots: bool = True, attack: bool = False, budget: float = 0.15,
+            max_queries: int = 300, beam: int = 1) -> Comparison:
     """Compare checkpoint B against A on clean and noisy data; write the report into ``out``.
 
     ``gate`` (a gate YAML file) and ``max_drop`` (B's largest allowed average drop under each
     profile, a fraction of the metric) are checked against the planned run before any model
     loads, then applied to the report; the JUnit XML goes to ``<out>/gate-junit.xml``.
     ``task`` None: inferred from the checkpoints' configs when they make it unambiguous.
+    ``attack``: also attack both checkpoints with the first profile (``budget``,
+    ``max_queries``, ``beam`` as :func:`attack`) and report conditions ``attack`` (each on its
+    own adversarial split) and ``attack-transfer`` (each on the other's); see docs/attack.md.
     """
     from .eval import gate as G
     from .eval import report as R
@@ -249,12 +253,35 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str | None = No
                       confidence=confidence, device=device, batch_tokens=batch_tokens,
                       cache=cache, cache_dir=cache_dir, precision=precision,
                       allow_pickle=allow_pickle, force=force, sample=sample, progress=progress,
-                      command=command, gate=config)
+                      command=command, gate=config, attack=attack, budget=budget,
+                      max_queries=max_queries, beam=beam)
     result = G.run_checks(doc, config) if config is not None else None
     paths = R.write(doc, out, plots=plots, gate=result)
     if result is not None:
         G.write_outputs(result, out / "gate-junit.xml", report_path=out / "report.json")
     return Comparison(doc, paths, result, why)
+
+
+def attack(checkpoint: str | Path, task: Task | str | None, out: str | Path, *,
+           data: str | Path | None = None, langs: Sequence[str] | None = None,
+           profile: str = "typo", severity: int | None = None, budget: float = 0.15,
+           max_queries: int = 300, beam: int = 1, seed: int = defaults.SEED,
+           device: str = "auto", precision: str = "auto",
+           batch_tokens: int = defaults.BATCH_TOKENS, allow_pickle: bool = False,
+           force: bool = False, sample: bool = False, progress: bool = False,
+           command: str | None = None) -> dict[str, Any]:
+    """Search the profile's rewrites for the ones that break ``checkpoint``'s predictions,
+    changing at most ``budget`` of the words of each example, and write the adversarial split
+    to ``out`` (the input's layout, ``manifest.json``, ``attack.json``); returns the
+    ``attack.json`` document (``robustx.attack/1``). See docs/attack.md."""
+    from .experiment.attack import attack as run_attack
+
+    _check_out_dir(Path(out), data, force)
+    return run_attack(checkpoint, task, out=out, data=data, langs=langs, profile=profile,
+                      severity=severity, budget=budget, max_queries=max_queries, beam=beam,
+                      seed=seed, device=device, batch_tokens=batch_tokens, precision=precision,
+                      allow_pickle=allow_pickle, force=force, sample=sample, progress=progress,
+                      command=command)
 
 
 def gate(report: str | Path | dict[str, Any], config: str | Path,

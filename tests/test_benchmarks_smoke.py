@@ -46,3 +46,9 @@ def test_bench_evaluate():
               "--repeats", "1")
     assert "robustx engine" in out and "pipeline batch_size=32" in out
     assert "tokens/s" in out and "agreement" in out
+
+
+@pytest.mark.slow
+def test_bench_attack():
+    out = run("bench_attack.py", "--n", "4")
+    assert "examples/s" in out and "standard" in out and "noise-augmented" in out

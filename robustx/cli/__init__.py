@@ -68,7 +68,8 @@ def _cmd_compare(a: argparse.Namespace) -> int:
         severities=a.severity, langs=a.lang, data=a.data, sample=a.sample, out=a.out,
         seed=a.seed, device=a.device, batch_tokens=a.batch_tokens, cache=not a.no_cache,
         force=a.force, progress=_progress(a), command=_command_line(a.argv), gate=a.gate,
-        max_drop=a.max_drop,
+        max_drop=a.max_drop, attack=a.attack, budget=a.budget, max_queries=a.max_queries,
+        beam=a.beam,
     )
     if result.inferred_task and not a.quiet:
         print(f"robustx: task {result.report['task']} (from {result.inferred_task})",
@@ -82,6 +83,19 @@ def _cmd_compare(a: argparse.Namespace) -> int:
     if result.gate is not None:
         render.gate_result(result.gate, only_failures=a.quiet)
     return result.exit_code
+
+
+def _cmd_attack(a: argparse.Namespace) -> int:
+    doc = api.attack(
+        a.checkpoint, a.task, a.out, data=a.data, langs=a.lang, profile=a.profile,
+        severity=a.severity, budget=a.budget, max_queries=a.max_queries, beam=a.beam,
+        seed=a.seed, device=a.device, precision=a.precision, batch_tokens=a.batch_tokens,
+        allow_pickle=a.allow_pickle, force=a.force, sample=a.sample, progress=_progress(a),
+        command=_command_line(a.argv),
+    )
+    if not a.quiet:
+        render.attack(doc, Path(a.out))
+    return 0
 
 
 def _cmd_gate(a: argparse.Namespace) -> int:
@@ -102,7 +116,7 @@ def _cmd_tasks(_: argparse.Namespace) -> int:
 
 
 COMMANDS = {"corrupt": _cmd_corrupt, "evaluate": _cmd_evaluate, "profiles": _cmd_profiles,
-            "tasks": _cmd_tasks, "compare": _cmd_compare, "gate": _cmd_gate}
+            "tasks": _cmd_tasks, "compare": _cmd_compare, "gate": _cmd_gate, "attack": _cmd_attack}
 
 
 def _one_line(exc: BaseException) -> str:

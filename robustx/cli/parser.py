@@ -119,9 +119,57 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--quiet", action="store_true", help="no progress bar, warnings or table")
 
     _add_compare_gate(sub)
+    _add_attack(sub)
     sub.add_parser("profiles", help="list shipped noise profiles with their signatures")
     sub.add_parser("tasks", help="list tasks, families, languages and hub configs")
     return p
+
+
+def _share(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share of words in (0, 1], got {value!r}"
+                                         ) from None
+    if not 0 < x <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share of words in (0, 1], got {value}")
+    return x
+
+
+def _add_attack(sub) -> None:
+    a = sub.add_parser("attack", help="adversarial noise: the worst case within a word budget",
+                       description="Search the profile's rewrites, with the model in the loop, "
+                       "for the ones that break each correct prediction (word importance, then "
+                       "greedy or beam substitution), changing at most --budget of the words. "
+                       "Writes the adversarial split in the input's layout, manifest.json and "
+                       "attack.json (see docs/attack.md).")
+    a.add_argument("checkpoint", help="local folder or Hugging Face hub id")
+    a.add_argument("--task", required=True, help="task name (see `robustx tasks`)")
+    a.add_argument("--data", help="local file or folder (default: google/xtreme from the hub)")
+    a.add_argument("--sample", action="store_true", help="use the built-in sample for --task")
+    a.add_argument("--lang", type=_langs, help="comma-separated languages (default: all)")
+    a.add_argument("--profile", default="typo",
+                   help="noise profile whose ops propose the rewrites (default: typo)")
+    a.add_argument("--severity", type=_severity, help="1..5: the profile's op mix at this "
+                   "severity (default: the profile's)")
+    a.add_argument("--budget", type=_share, default=0.15,
+                   help="largest share of the words of the attacked side(s) that may change, "
+                   "rounded up per example (default 0.15)")
+    a.add_argument("--max-queries", type=_positive, default=300,
+                   help="most candidate examples scored per attacked example (default 300)")
+    a.add_argument("--beam", type=_positive, default=1, help="beam width (default 1: greedy)")
+    a.add_argument("--seed", type=_seed, default=defaults.SEED,
+                   help=f"seed of the candidate rewrites (default {defaults.SEED})")
+    a.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    a.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"), default="auto",
+                   help="auto: bf16 on CUDA when supported, else fp32")
+    a.add_argument("--batch-tokens", type=_positive, default=defaults.BATCH_TOKENS,
+                   help=f"token budget per batch (default {defaults.BATCH_TOKENS})")
+    a.add_argument("--allow-pickle", action="store_true",
+                   help="allow loading pickle (.bin) weights; only for checkpoints you trust")
+    a.add_argument("--out", required=True, help="output folder (refused if it exists)")
+    a.add_argument("--force", action="store_true", help="replace an existing output folder")
+    a.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
 
 def _add_compare_gate(sub) -> None:
@@ -151,6 +199,15 @@ def _add_compare_gate(sub) -> None:
     m.add_argument("--batch-tokens", type=_positive, default=defaults.BATCH_TOKENS,
                    help=f"token budget per batch (default {defaults.BATCH_TOKENS})")
     m.add_argument("--no-cache", action="store_true", help="bypass the prediction cache")
+    m.add_argument("--attack", action="store_true", help="also attack each checkpoint with the "
+                   "first profile (robustx attack) and report each on its own adversarial split "
+                   "(profile 'attack') and on the other's ('attack-transfer')")
+    m.add_argument("--budget", type=_share, default=0.15,
+                   help="with --attack: largest share of words changed (default 0.15)")
+    m.add_argument("--max-queries", type=_positive, default=300,
+                   help="with --attack: candidates scored per example (default 300)")
+    m.add_argument("--beam", type=_positive, default=1, help="with --attack: beam width "
+                   "(default 1: greedy)")
     m.add_argument("--force", action="store_true", help="replace an existing report")
     m.add_argument("--quiet", action="store_true", help="no table or progress")
 

@@ -48,6 +48,29 @@ def manifest(m: dict[str, Any], out: Path) -> None:
               "and were written unchanged (manifest.json: invalid_examples)", file=sys.stderr)
 
 
+def attack(doc: dict[str, Any], out: Path) -> None:
+    """An attack's numbers per language, on stderr."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title=escape(f"robustx attack {doc['checkpoint']['name']} -> {out}"))
+    cols = ("lang", "n", "clean", "robust", "success", "words changed", "queries", "ex/s")
+    for col in cols:
+        t.add_column(col, justify="left" if col == "lang" else "right")
+    for lang, r in doc["results"].items():
+        t.add_row(escape(lang), str(r["n"]), f"{r['clean_score']:.1f}",
+                  f"{r['robust_score']:.1f}", f"{r['success_rate']:.1f}%",
+                  f"{r['mean_share_words_changed']:.1%}", f"{r['mean_queries']:.1f}",
+                  f"{r['examples_per_s']:.1f}")
+    a = doc["average"]
+    t.add_row("avg", "", f"{a['clean_score']:.1f}", f"{a['robust_score']:.1f}",
+              f"{a['success_rate']:.1f}%", f"{a['mean_share_words_changed']:.1%}",
+              f"{a['mean_queries']:.1f}", "", style="italic")
+    console = _console(stderr=True)
+    console.print(t)
+    _signature(console, doc["signature"])
+
+
 def passed_through_lines(profile: str | None, passed: dict[str, Any] | None) -> list[str]:
     """"codeswitch: bg, th, ur passed through unchanged: no lexicon; see docs/codeswitch.md",
     one line per reason."""

@@ -22,6 +22,11 @@ from ..noise.profiles import load_profile
 from ..tasks import Task
 from ..tasks.discovery import resolve_task
 
+# Conditions of ``compare --attack``: each checkpoint on its own adversarial split (the worst
+# case), and each on the other's (transfer).
+ATTACK, TRANSFER = "attack", "attack-transfer"
+ATTACK_CONDITIONS = (ATTACK, TRANSFER)
+
 __all__ = ["check_coverage", "compare", "load_profiles", "plan"]
 
 
@@ -31,8 +36,9 @@ def load_profiles(profiles: Sequence[str], severities: Sequence[int] | None) -> 
     names: dict[str, str] = {}
     for spec in profiles:
         prof = load_profile(spec)
-        if prof.name == CLEAN:
-            raise UsageError("a noise profile cannot be called 'clean' (reserved for clean data)")
+        if prof.name in (CLEAN, *ATTACK_CONDITIONS):
+            raise UsageError(f"a noise profile cannot be called {prof.name!r} (reserved for "
+                             "the clean data and the attack conditions)")
         if prof.name in names:
             raise UsageError(f"two profiles are both named {prof.name!r}: {names[prof.name]} "
                              f"and {spec}")
@@ -74,7 +80,8 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str,
             batch_tokens: int = defaults.BATCH_TOKENS, cache: bool = True, cache_dir: str | Path | None = None,
             precision: str = "auto", allow_pickle: bool = False, force: bool = False,
             sample: bool = False, progress: bool = False, command: str | None = None,
-            gate: Any = None) -> dict[str, Any]:
+            gate: Any = None, attack: bool = False, budget: float = 0.15,
+            max_queries: int = 300, beam: int = 1) -> dict[str, Any]:
     """Compare checkpoint B against A on ``task``; returns the ``robustx.report/1`` document.
 
     Data: ``data`` (local file/folder), else the built-in sample with ``sample=True``, else the
@@ -86,6 +93,11 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str,
     languages, profiles, severities) before any model is loaded, so a gate that no report of
     this run could satisfy fails fast; apply it to the result with
     :func:`robustx.eval.gate.run_checks` or :func:`robustx.eval.gate.gate`.
+
+    ``attack``: also attack each checkpoint (``robustx attack`` with the first profile,
+    ``budget``, ``max_queries``, ``beam``; outputs in ``<out>/attack/A`` and ``B``) and add two
+    conditions: ``attack`` (each checkpoint on its own adversarial split) and
+    ``attack-transfer`` (each on the other's), paired and gated like the noisy ones.
     """
     from ..eval.checkpoint import inspect, reuse_last
     from ..eval.run import check_splits, evaluate
@@ -122,10 +134,22 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str,
             "--predictions DIR")
     check_splits(clean_splits)  # bad gold labels fail before any noisy copy is written
     check_coverage(noisy, clean_splits)
+    attacks: list[Condition] = []
+    if attack:
+        from ..eval.probe import check_attackable
+
+        check_attackable(task.family)
+        if not 0 < budget <= 1:
+            raise UsageError(f"--budget is a share of words, in (0, 1]; got {budget}")
+        if max_queries < 1 or beam < 1:
+            raise UsageError("--max-queries and --beam must be >= 1")
+        attack_spec = next(iter(profiles))
+        prof = load_profiles([attack_spec], None)[0]
+        attacks = [Condition(name, prof.severity, prof.resolved) for name in ATTACK_CONDITIONS]
     if gate is not None:
         from ..eval.gate import validate_against
 
-        validate_against(gate, plan(clean_splits, noisy, confidence))
+        validate_against(gate, plan(clean_splits, [*noisy, *attacks], confidence))
     for ckpt in (ckpt_a, ckpt_b):  # a missing, pickle-only or wrong-head B fails before any
         inspect(ckpt, task.family, allow_pickle)  # noisy copy is built or A is scored
     clean = Condition(CLEAN, 0)
@@ -159,11 +183,65 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str,
                                                 progress_label=f"{label} {cond.key}", **kwargs)
                 except (RobustxError, RuntimeError, ValueError, OSError) as exc:
                     failed(cond, exc)
+        if attacks:
+            summary = _attack_conditions(attacks, attack_spec, ckpts, task, langs, data,
+                                         sample, out, seed, budget, max_queries, beam, kwargs,
+                                         failures)
     source = str(data) if data is not None else "robustx built-in sample" if sample else None
-    return build_report([clean, *noisy], failures, seed=seed, bootstrap=bootstrap,
+    settings = {"batch_tokens": batch_tokens, "cache": cache, "sample": sample,
+                "data": str(data) if data else None}
+    if attacks:
+        settings["attack"] = {"profile": attacks[0].resolved.name, "budget": budget,
+                              "max_queries": max_queries, "beam": beam,
+                              "dirs": {k: f"attack/{k}" for k in ckpts}, **summary}
+    return build_report([clean, *noisy, *attacks], failures, seed=seed, bootstrap=bootstrap,
                         confidence=confidence, out=out, command=command, data_source=source,
-                        settings={"batch_tokens": batch_tokens, "cache": cache,
-                                  "sample": sample, "data": str(data) if data else None})
+                        settings=settings)
+
+
+def _attack_conditions(attacks: list[Condition], spec: str, ckpts: dict[str, Any], task: Task,
+                       langs, data, sample: bool, out: Path, seed: int, budget: float,
+                       max_queries: int, beam: int, kwargs: dict[str, Any],
+                       failures: list[dict[str, Any]]) -> dict[str, Any]:
+    """Attack each checkpoint (profile ``spec``), then score each on its own adversarial split
+    (``attack``) and on the other's (``attack-transfer``); failures are recorded (the gate
+    then fails closed). Returns each checkpoint's success rate and attack signature."""
+    from ..eval.run import evaluate
+    from ..tasks.sources import load_splits
+    from .attack import attack as run_attack
+
+    own, transfer = attacks
+    summary: dict[str, dict[str, Any]] = {"success_rate": {}, "signatures": {}}
+    adv: dict[str, list] = {}
+    for label, ckpt in ckpts.items():
+        try:
+            doc = run_attack(ckpt, task, out=out / "attack" / label, data=data, langs=langs,
+                             profile=spec, severity=own.severity, budget=budget, max_queries=max_queries,
+                             beam=beam, seed=seed, device=kwargs["device"],
+                             batch_tokens=kwargs["batch_tokens"], precision=kwargs["precision"],
+                             allow_pickle=kwargs["allow_pickle"], force=True, sample=sample,
+                             progress=kwargs["progress"])
+            summary["success_rate"][label] = doc["average"]["success_rate"]
+            summary["signatures"][label] = doc["signature"]
+            adv[label] = load_splits(task, langs, out / "attack" / label)
+        except (RobustxError, RuntimeError, ValueError, OSError) as exc:
+            failures.append({"profile": own.profile, "severity": own.severity, "lang": None,
+                             "error": f"{type(exc).__name__}: {exc}"})
+    if set(adv) != set(ckpts):
+        return summary
+    own.path = out / "attack"
+    own.manifest = {"signature": " & ".join(summary["signatures"].values())}
+    transfer.path, transfer.manifest = own.path, own.manifest
+    other = dict(zip(ckpts, reversed(list(ckpts)), strict=True))
+    for cond, source in ((own, {k: k for k in ckpts}), (transfer, other)):
+        for label, ckpt in ckpts.items():
+            try:
+                cond.docs[label] = evaluate(ckpt, task, splits=adv[source[label]],
+                                            progress_label=f"{label} {cond.key}", **kwargs)
+            except (RobustxError, RuntimeError, ValueError, OSError) as exc:
+                failures.append({"profile": cond.profile, "severity": cond.severity,
+                                 "lang": None, "error": f"{type(exc).__name__}: {exc}"})
+    return summary
 
 
 def check_coverage(noisy: Sequence[Condition], clean_splits: Sequence) -> None:

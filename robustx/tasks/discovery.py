@@ -50,10 +50,15 @@ def check_langs(task: Task | None, langs: Sequence[str] | None, *, local: bool =
     return out
 
 
+# The records a robustx output folder holds beside its data (``corrupt``: the manifest;
+# ``attack``: also attack.json): never read as data.
+RECORD_FILES = frozenset({"manifest.json", "attack.json"})
+
+
 def data_files(folder: Path) -> list[Path]:
-    """Every data file below ``folder`` (a ``robustx corrupt`` output's manifest left out)."""
+    """Every data file below ``folder`` (a robustx output's records left out)."""
     files = sorted(p for p in folder.rglob("*") if p.is_file()
-                   and format_of(p) is not None and p.name != "manifest.json")
+                   and format_of(p) is not None and p.name not in RECORD_FILES)
     if not files:
         raise InputError(f"{folder}: no data files ({', '.join(SUFFIXES)}) in this folder")
     return files

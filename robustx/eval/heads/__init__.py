@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...errors import InputError, ModelError
 from ...registry import Registry
@@ -61,6 +61,22 @@ def check_gold(split, metric, gold: Callable[[], list[str]], what: str) -> None:
                          f"of {split.name} {list(names)}")
 
 
+class Outcome(NamedTuple):
+    """How one example fares, for an adversarial search.
+
+    ``score``: the model's support for the gold answer, which a search drives down (the
+    probability of the gold label, the mean probability of the gold tags, the F1 of the answer).
+    ``right``: the parts of the example the model gets right (``{0}`` or nothing for a label
+    or an answer with F1 above 0; gold entities or tokens for tagging, see
+    :meth:`~robustx.eval.metrics.Metric.right_parts`); an attack succeeds when a part right
+    before is lost.
+    """
+
+    score: float
+    right: frozenset
+    pred: Any = None  # the prediction, as the head's ``predict`` gives it (for the metric)
+
+
 class Head:
     """What evaluation needs from a family's head.
 
@@ -71,6 +87,7 @@ class Head:
 
     trained: bool = True
     layered: bool = False
+    attackable: bool = False  # :meth:`outcomes` is implemented (``robustx attack``)
 
     def params(self, model_config, layer: int | None, metric=None, pool: str | None = None
                ) -> dict[str, Any]:
@@ -85,6 +102,11 @@ class Head:
                 ) -> tuple[list, list[str]]:
         """Predictions for ``split`` (JSON-able, one per row unless the metric says otherwise)
         and warnings."""
+        raise NotImplementedError
+
+    def outcomes(self, model, tokenizer, split, config, params: dict[str, Any], metric
+                 ) -> list[Outcome]:
+        """One :class:`Outcome` per row of a labelled ``split`` (see ``attackable``)."""
         raise NotImplementedError
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ...tasks import PAIR
-from ...tasks.labels import gold_labels, label_space
+from ...tasks.labels import gold_labels, gold_names, label_space
 from .. import engine
-from . import HEADS, Head, check_gold, match_labels
+from . import HEADS, Head, Outcome, check_gold, match_labels
 
 
 def max_len(model, tokenizer, requested: int = 512) -> int:
@@ -47,7 +47,36 @@ def predict(model, tokenizer, split, config: engine.EngineConfig) -> tuple[list[
     return preds, notes
 
 
+def outcomes(model, tokenizer, split, config: engine.EngineConfig) -> list[Outcome]:
+    """Per row: the probability of the gold label (softmax over the data's labels) and
+    whether the argmax is the gold label (ties go to the first label, as :func:`predict`)."""
+    import numpy as np
+
+    names = label_space(split)
+    ids, _ = match_labels(model.config.id2label, names, "label")
+    index = {n.lower(): i for i, n in enumerate(names)}
+    gold = [index.get(g.lower(), -1) for g in
+            gold_names(split.dataset[split.fields["label"]], split.label_names)]
+    feats = encode(tokenizer, split, max_len(model, tokenizer))
+    rows = engine.run(model, feats, collect, pad_id=tokenizer.pad_token_id, config=config,
+                      desc=f"{split.lang}")
+    out = []
+    for r, g in zip(rows, gold, strict=True):
+        logits = np.asarray(r[ids], dtype=np.float64)
+        p = np.exp(logits - logits.max())
+        p /= p.sum()
+        right = g >= 0 and int(np.argmax(logits)) == g
+        out.append(Outcome(float(p[g]) if g >= 0 else 0.0, frozenset({0} if right else ()),
+                           names[int(np.argmax(logits))]))
+    return out
+
+
 class ClassifyHead(Head):
+    attackable = True
+
+    def outcomes(self, model, tokenizer, split, config, params, metric):
+        return outcomes(model, tokenizer, split, config)
+
     def check(self, split, metric):
         check_gold(split, metric, lambda: gold_labels(split, split.label_names), "label")
 

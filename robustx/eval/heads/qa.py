@@ -18,7 +18,7 @@ from typing import Any
 
 from ...tasks import QA
 from .. import engine
-from . import HEADS, Head
+from . import HEADS, Head, Outcome
 from .classify import max_len
 
 
@@ -172,6 +172,16 @@ def predict(model, tokenizer, split, config: engine.EngineConfig, params: QAPara
 
 
 class QAHead(Head):
+    attackable = True
+
+    def outcomes(self, model, tokenizer, split, config, params, metric):
+        """Per question: the F1 of the predicted answer (its support, 0..1; right while above
+        0) and the answer."""
+        preds, _ = predict(model, tokenizer, split, config, QAParams(**params))
+        f1 = metric.example_stats(preds, split)["f1"]
+        return [Outcome(f / 100, frozenset({0} if f > 0 else ()), p)
+                for f, p in zip(f1, preds, strict=True)]
+
     def params(self, model_config, layer, metric=None, pool=None):
         return QAParams().as_dict()
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from ...errors import InputError
 from ...tasks import TAGGING
-from ...tasks.labels import gold_labels, label_space
+from ...tasks.labels import gold_labels, gold_names, label_space
 from .. import engine
-from . import HEADS, Head, check_gold, match_labels
+from . import HEADS, Head, Outcome, check_gold, match_labels
 from .classify import max_len
 
 
@@ -90,7 +90,38 @@ def predict(model, tokenizer, split, config: engine.EngineConfig):
     return preds, notes
 
 
+def outcomes(model, tokenizer, split, config: engine.EngineConfig, metric) -> list[Outcome]:
+    """Per sentence: the mean probability of the gold tags over its words, the tags
+    :func:`predict` gives, and the parts (the metric's: entities or tokens) predicted right."""
+    import numpy as np
+
+    names = label_space(split)
+    ids, _ = match_labels(model.config.id2label, names, "tag")
+    index = {n.lower(): i for i, n in enumerate(names)}
+    feats, meta, _ = encode(tokenizer, split, max_len(model, tokenizer))
+    rows = engine.run(model, feats, collect, pad_id=tokenizer.pad_token_id, config=config,
+                      desc=f"{split.lang}")
+    golds = [gold_names(r, split.label_names) for r in split.dataset[split.fields["tags"]]]
+    preds = [[None] * len(g) for g in golds]
+    support = [[0.0] * len(g) for g in golds]
+    for (ex, first, positions), logits in zip(meta, rows, strict=True):
+        scores = np.asarray(logits[positions][:, ids], dtype=np.float64)
+        probs = np.exp(scores - scores.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        for k, j in enumerate(np.argmax(scores, axis=1)):
+            preds[ex][first + k] = names[int(j)]
+            g = index.get(golds[ex][first + k].lower())
+            support[ex][first + k] = float(probs[k, g]) if g is not None else 0.0
+    return [Outcome(sum(s) / len(s) if s else 1.0, metric.right_parts(g, p), p)
+            for s, g, p in zip(support, golds, preds, strict=True)]
+
+
 class TaggingHead(Head):
+    attackable = True
+
+    def outcomes(self, model, tokenizer, split, config, params, metric):
+        return outcomes(model, tokenizer, split, config, metric)
+
     def check(self, split, metric):
         f, ds = split.fields, split.dataset
         for n, (words, tags) in enumerate(zip(ds[f["tokens"]], ds[f["tags"]], strict=True)):

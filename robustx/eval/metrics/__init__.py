@@ -73,6 +73,11 @@ class Metric:
         """Every metric value from summed statistics over ``n`` examples; vectorised."""
         raise NotImplementedError
 
+    def right_parts(self, gold: Sequence[str], pred: Sequence[str]) -> frozenset:
+        """The parts of one tagged sentence predicted right (what an attack may break):
+        defined by the tagging metrics."""
+        raise NotImplementedError
+
     def bootstrap_value(self, sums: Sums, n: int):
         """The primary value the paired bootstrap resamples and estimates; vectorised."""
         return self.from_sums(sums, n)[self.primary]

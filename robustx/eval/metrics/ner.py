@@ -88,5 +88,9 @@ class EntityF1(CorpusF1):
         counts = corpus_counts(golds, preds)
         return {k: [float(c[i]) for c in counts] for i, k in enumerate(self.stats)}
 
+    def right_parts(self, gold, pred):
+        """The gold entities predicted exactly (type and extent)."""
+        return frozenset(entities(gold) & entities(pred))
+
 
 METRICS.add(EntityF1.name, EntityF1())

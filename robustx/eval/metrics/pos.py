@@ -29,6 +29,10 @@ class PosF1(CorpusF1):
         out["total"] = [float(len(g)) for g in golds]
         return out
 
+    def right_parts(self, gold, pred):
+        """The tokens whose tag is predicted right."""
+        return frozenset(i for i, (g, p) in enumerate(zip(gold, pred, strict=True)) if g == p)
+
     def from_sums(self, sums, n):
         return {**prf(sums["tp"], sums["pred"], sums["gold"]),
                 "accuracy": ratio(sums["correct"], sums["total"])}
