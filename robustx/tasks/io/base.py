@@ -136,7 +136,7 @@ def first_lines(path: Path, n: int) -> list[str]:
 # Largest file read into a :class:`.table.Table` when the caller allows it; a larger one goes
 # to memory-mapped Arrow, whose memory stays flat whatever the file size (Python objects take
 # about 5x the bytes of the file).
-TABLE_MAX_BYTES = 64 << 20
+TABLE_MAX_BYTES = 32 << 20
 
 
 def read(path: Path, *, in_memory: bool = False) -> tuple[Any, dict | None]:

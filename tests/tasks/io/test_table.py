@@ -88,8 +88,8 @@ def test_same_bytes_in_memory_or_arrow_and_any_number_of_processes(tmp_path, mon
     monkeypatch.setattr(pipeline, "ROWS_PER_PROC", 8)
     monkeypatch.setattr(pipeline, "cores", lambda: 2)
     trees = []
-    for name, table_max, num_proc in (("mem1", 64 << 20, 1), ("mem2", 64 << 20, 2),
-                                      ("auto", 64 << 20, "auto"), ("arrow1", 0, 1),
+    for name, table_max, num_proc in (("mem1", 32 << 20, 1), ("mem2", 32 << 20, 2),
+                                      ("auto", 32 << 20, "auto"), ("arrow1", 0, 1),
                                       ("arrow2", 0, 2)):
         monkeypatch.setattr(base, "TABLE_MAX_BYTES", table_max)
         api.corrupt("typo", tmp_path / name, task=task, input=src, severity=5,
