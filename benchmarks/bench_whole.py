@@ -46,6 +46,33 @@ def contenders(src: Path, tmp: Path) -> dict[str, list[str]]:
     }
 
 
+def readme_cell(res: dict) -> str:
+    """README's Speed-table cell for figures ``res`` (``tests/test_doc_numbers.py`` checks that
+    README quotes the committed ``benchmarks/whole.json`` this way)."""
+    return (f"nlpaug's time / `robustx corrupt`'s: **{res['nlpaug_vs_robustx_1']:.2f}x** with "
+            f"`--num-proc 1`, {res['nlpaug_vs_robustx_auto']:.2f}x with `--num-proc auto` on "
+            f"{res['cores']} busy cores; `robustx corrupt` takes "
+            f"{res['robustx_1_vs_floor']:.1f}x the time of a plain `json` read + write "
+            f"({res['date']})")
+
+
+def table(res: dict) -> str:
+    """benchmarks/README.md's table for figures ``res`` (checked like :func:`readme_cell`)."""
+    sec = res["seconds"]
+    rows = [("`robustx corrupt --num-proc 1`", sec["robustx_1"],
+             f"{res['robustx_1_vs_floor']:.2f}x the floor; nlpaug takes "
+             f"{res['nlpaug_vs_robustx_1']:.2f}x its time"),
+            ("`robustx corrupt` (`--num-proc auto`)", sec["robustx_auto"],
+             f"{res['robustx_auto_vs_floor']:.2f}x the floor; nlpaug takes "
+             f"{res['nlpaug_vs_robustx_auto']:.2f}x its time; {res['auto_speedup']:.2f}x "
+             "the speed of 1 process"),
+            ("nlpaug `KeyboardAug` script", sec["nlpaug"], ""),
+            ("`json` read + write (floor)", sec["floor"], "1.00x")]
+    return "\n".join(["| contender | median s | ratios (median of per-round ratios) |",
+                      "|---|---:|---|",
+                      *(f"| {a} | {b:.2f} | {c} |" for a, b, c in rows)])
+
+
 def run(cmd: list[str]) -> float:
     t = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -99,6 +126,9 @@ def main(argv: list[str] | None = None) -> dict:
     print("median seconds:", res["seconds"], f"(load average {res['load_before']} -> "
           f"{res['load_after']} on {res['cores']} cores)")
     print("robustx --num-proc 1 and auto wrote the same bytes:", same)
+    if "nlpaug" in times:
+        print("README cell:", readme_cell(res))
+        print(table(res))
     if a.json:
         a.json.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
     return res
