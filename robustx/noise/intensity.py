@@ -45,6 +45,12 @@ def stats_row(index: int, valid: bool, st: Stats, new: dict[str, Any], row: dict
                          if chrf else _NO_CHRF)]
 
 
+def summed(rows: Sequence[Sequence[int]]) -> list[int]:
+    """The sum of some :func:`stats_row` measurements (what :meth:`LangStats.add_sum` takes):
+    a worker process sends this back instead of one list per example."""
+    return list(map(sum, zip(*rows, strict=True)))
+
+
 @dataclass
 class LangStats:
     """Running totals of one language's examples (summed :func:`stats_row` measurements)."""
@@ -67,9 +73,13 @@ class LangStats:
 
     def add(self, rows: Sequence[Sequence[int]]) -> int:
         """Add the measurements of some examples; returns how many of them were invalid."""
-        totals = list(map(sum, zip(*rows, strict=True)))
+        return self.add_sum(len(rows), summed(rows))
+
+    def add_sum(self, examples: int, totals: Sequence[int]) -> int:
+        """Add the :func:`summed` measurements of ``examples`` examples; returns how many of
+        them were invalid."""
         n = self.n_ops
-        self.examples += len(rows)
+        self.examples += examples
         self.valid += totals[0]
         self.words += totals[1]
         self.changed += totals[2]
@@ -80,7 +90,7 @@ class LangStats:
                                                   strict=True)]
         self.chrf_sentences += totals[_HEAD + n]
         self.chrf = [a + b for a, b in zip(self.chrf, totals[_HEAD + n + 1:], strict=True)]
-        return len(rows) - totals[0]
+        return examples - totals[0]
 
     @property
     def invalid(self) -> int:

@@ -25,7 +25,7 @@ from ..tasks.io import open_writer
 from ..tasks.split import Split
 from . import manifest as mf
 from .engine import Plan, corrupt_example, language_coverage, row_lang
-from .intensity import LangStats, stats_row
+from .intensity import LangStats, stats_row, summed
 from .profiles import Profile
 from .signature import signature
 
@@ -133,16 +133,27 @@ def _init_worker(dataset: Any, plan: Plan) -> None:
     _WORK = (dataset, plan)
 
 
-def _corrupt_range(start: int) -> dict[str, list]:
+def _by_lang(batch: dict[str, list]) -> dict[str, tuple[int, list[int]]]:
+    """Takes the stats columns out of a :func:`corrupt_batch` batch: language -> (examples,
+    their summed measurements)."""
+    rows: dict[str, list] = {}
+    for lang, row in zip(batch.pop(STAT_LANG), batch.pop(STAT), strict=True):
+        rows.setdefault(lang, []).append(row)
+    return {lang: (len(r), summed(r)) for lang, r in rows.items()}
+
+
+def _corrupt_range(start: int) -> tuple[dict[str, list], dict[str, tuple[int, list[int]]]]:
     assert _WORK is not None
     ds, plan = _WORK
     batch = ds[start:start + BATCH]
     size = len(next(iter(batch.values())))
-    return corrupt_batch(batch, range(start, start + size), plan)
+    noisy = corrupt_batch(batch, range(start, start + size), plan)
+    return noisy, _by_lang(noisy)
 
 
-def _batches(split: Split, plan: Plan, num_proc: int) -> Iterator[dict[str, list]]:
-    """Noisy batches with their stats columns, in order."""
+def _batches(split: Split, plan: Plan, num_proc: int
+             ) -> Iterator[tuple[dict[str, list], dict[str, tuple[int, list[int]]]]]:
+    """Noisy batches, in order, each with its measurements by language (see :func:`_by_lang`)."""
     ds = split.dataset
     if num_proc > 1 and "fork" in multiprocessing.get_all_start_methods():
         # forked workers share the rows (and the Arrow memory map) without pickling them
@@ -153,7 +164,8 @@ def _batches(split: Split, plan: Plan, num_proc: int) -> Iterator[dict[str, list
     start = 0
     for batch in ds.iter(batch_size=BATCH):
         size = len(next(iter(batch.values())))
-        yield corrupt_batch(batch, range(start, start + size), plan)
+        noisy = corrupt_batch(batch, range(start, start + size), plan)
+        yield noisy, _by_lang(noisy)
         start += size
 
 
@@ -211,19 +223,15 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
                 writer = open_writer(tmp / out_relpath(s), s.fmt, s.dataset.features, s.layout)
                 invalid = 0
                 passed: dict[str, int] = {}
-                for batch in _batches(s, plan, processes(num_proc, len(s.dataset))):
-                    stats, langs = batch.pop(STAT), batch.pop(STAT_LANG)
+                for batch, by_lang in _batches(s, plan, processes(num_proc, len(s.dataset))):
                     writer.write(batch)
-                    by_lang: dict[str, list] = {}
-                    for lang, row in zip(langs, stats, strict=True):
-                        by_lang.setdefault(lang, []).append(row)
-                    for lang, rows in by_lang.items():
+                    for lang, (examples, totals) in by_lang.items():
                         if lang in passthrough:
-                            passed[lang] = passed.get(lang, 0) + len(rows)
+                            passed[lang] = passed.get(lang, 0) + examples
                             continue
                         ls = per_lang.get(lang) or per_lang.setdefault(lang, LangStats(n_ops))
-                        invalid += ls.add(rows)
-                    advance(len(stats))
+                        invalid += ls.add_sum(examples, totals)
+                    advance(sum(n for n, _ in by_lang.values()))
                 writer.close()
                 if invalid and invalid == len(s.dataset):
                     raise InputError(
