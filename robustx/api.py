@@ -33,9 +33,9 @@ def corrupt(profile: str | Profile, out: str | Path, *, task: Task | str | None 
     """Write noisy copies of task data to ``out``; returns the manifest.
 
     With no ``input`` and no ``task`` (or with ``sample=True``) the built-in sample is used;
-    with a task and no input, google/xtreme is read from the hub. ``num_proc`` "auto": the
-    cores available, capped by each split's size (one process per 5,000 examples); the output
-    is the same bytes whatever the number.
+    with a task and no input, google/xtreme is read from the hub. ``num_proc`` "auto": one
+    process per 5,000 examples of a split, up to the idle cores; the output is the same bytes
+    whatever the number.
     """
     from .noise.pipeline import cores, run_corruption
     from .tasks.discovery import resolve_task

@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"random seed (default {defaults.SEED})")
     c.add_argument("--num-proc", type=_num_proc, default="auto",
                    help="worker processes, at most the CPU cores available; auto (the default): "
-                   "the cores available, one per 5,000 examples, so small inputs stay in one")
+                   "one per 5,000 examples, up to the idle cores (same output whatever the number)")
     c.add_argument("--out", required=True, help="output folder (refused if it exists)")
     c.add_argument("--force", action="store_true", help="replace an existing output folder")
     c.add_argument("--quiet", action="store_true", help="no progress bar or summary")

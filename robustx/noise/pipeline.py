@@ -117,11 +117,23 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
+def idle_cores() -> int:
+    """Cores not already busy with other processes: the cores available less the recent load
+    average beyond this process's own (at least 1). On a shared machine, extra workers on busy
+    cores only add the cost of sending batches back and forth."""
+    n = cores()
+    if not hasattr(os, "getloadavg"):
+        return n
+    busy = max(0.0, os.getloadavg()[0] - 1.0)  # this process is running, and counts in it
+    return max(1, min(n, int(n - busy + 0.5)))
+
+
 def processes(num_proc: int | None, rows: int) -> int:
     """Worker processes for a split of ``rows``: ``num_proc`` (at most one per row), or with
-    None the cores available, one per :data:`ROWS_PER_PROC` rows, so small inputs stay in one."""
+    None one per :data:`ROWS_PER_PROC` rows, up to the cores that are idle
+    (:func:`idle_cores`), so small inputs and busy machines stay in one."""
     if num_proc is None:
-        return max(1, min(cores(), rows // ROWS_PER_PROC))
+        return max(1, min(idle_cores(), rows // ROWS_PER_PROC))
     return max(1, min(num_proc, rows))
 
 

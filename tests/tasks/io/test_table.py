@@ -86,7 +86,8 @@ def test_same_bytes_in_memory_or_arrow_and_any_number_of_processes(tmp_path, mon
         src.write_text((SAMPLE_DIR / task / "de.jsonl").read_text(encoding="utf-8") * 3,
                        encoding="utf-8")
     monkeypatch.setattr(pipeline, "ROWS_PER_PROC", 8)
-    monkeypatch.setattr(pipeline, "cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "cores", lambda: 2)  # --num-proc 2 allowed on any machine
+    monkeypatch.setattr(pipeline, "idle_cores", lambda: 2)  # auto starts two
     trees = []
     for name, table_max, num_proc in (("mem1", 32 << 20, 1), ("mem2", 32 << 20, 2),
                                       ("auto", 32 << 20, "auto"), ("arrow1", 0, 1),
@@ -99,11 +100,19 @@ def test_same_bytes_in_memory_or_arrow_and_any_number_of_processes(tmp_path, mon
     assert len(trees[0]) == 2
 
 
-def test_processes_auto_follows_cores_and_size(monkeypatch):
+def test_processes_auto_follows_idle_cores_and_size(monkeypatch):
+    import os
+
     monkeypatch.setattr(pipeline, "cores", lambda: 4)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 1.0, 1.0), raising=False)
+    assert pipeline.idle_cores() == 4  # a load of 1 is this process itself
     assert pipeline.processes(None, 100) == 1  # a small input stays in one process
     assert pipeline.processes(None, 2 * pipeline.ROWS_PER_PROC) == 2
     assert pipeline.processes(None, 100 * pipeline.ROWS_PER_PROC) == 4
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.2, 1.0, 1.0), raising=False)
+    assert pipeline.processes(None, 100 * pipeline.ROWS_PER_PROC) == 2  # two cores are busy
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 1.0, 1.0), raising=False)
+    assert pipeline.processes(None, 100 * pipeline.ROWS_PER_PROC) == 1
     assert pipeline.processes(3, 2) == 2 and pipeline.processes(3, 10**6) == 3
 
 
