@@ -28,7 +28,13 @@ def _langs(value: str) -> list[str]:
 
 
 def _num_proc(value: str) -> int | str:
-    return value if value == "auto" else _positive(value)
+    if value == "auto":
+        return value
+    try:
+        return _positive(value)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer or auto, got {value!r}"
+                                         ) from None
 
 
 def _int_type(what: str, lo: int, hi: int | None = None):
