@@ -51,6 +51,9 @@ WORDS = {
     "zh": "敏捷 的 棕色 狐狸 跳过 了 河边 那只 懒惰 的 狗 孩子们 在 唱歌",
 }
 FIXED_LEN, FIXED_BATCH = 128, 32
+# --methods keys: robustx, the pipeline at batch 1 and 32, the fixed-padding loop at the run's
+# precision and in fp32 (the reference scripts' own)
+METHODS = ("robustx", "pipeline", "pipeline32", "fixed", "fixed-fp32")
 
 
 def make_data(n: int, seed: int):
@@ -165,10 +168,16 @@ def main() -> None:
                    help="interleaved rounds; each method keeps its fastest (default 3)")
     p.add_argument("--skip-unbatched", action="store_true",
                    help="skip the slow default pipeline (batch_size=1)")
+    p.add_argument("--methods", default=",".join(METHODS),
+                   help=f"comma-separated subset of {', '.join(METHODS)} (default: all; "
+                   "fixed-fp32 runs only with --precision bf16/fp16)")
     p.add_argument("--tokenizer", type=Path,
                    default=ROOT / "tests/fixtures/tokenizer",
                    help="a fast tokenizer dir (default: the tiny test tokenizer)")
     args = p.parse_args()
+    wanted = set(args.methods.split(","))
+    if wanted - set(METHODS) or "robustx" not in wanted:
+        p.error(f"--methods: a subset of {', '.join(METHODS)} that includes robustx")
 
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -204,34 +213,44 @@ def main() -> None:
           f"{sorted(lens)[len(lens) // 2]} max {max(lens)}; best of {args.repeats} rounds")
 
     methods = {"robustx engine": lambda s, d: bench_robustx(model, tok, s, args, device, d)}
-    if not args.skip_unbatched and args.n > 20000:
+    if "pipeline" not in wanted or args.skip_unbatched:
+        pass
+    elif args.n > 20000:
         print("(skipping the default pipeline, one example per forward pass, above 20,000 "
               "examples)")
-    elif not args.skip_unbatched:
+    else:
         methods["pipeline (default)"] = \
             lambda s, d: bench_pipeline(model, tok, s, args, device, d, None)
-    methods["pipeline batch_size=32"] = \
-        lambda s, d: bench_pipeline(model, tok, s, args, device, d, 32)
-    methods[f"fixed pad {FIXED_LEN}, batch {FIXED_BATCH}"] = \
-        lambda s, d: bench_fixed(model, tok, s, args, device, d)
+    if "pipeline32" in wanted:
+        methods["pipeline batch_size=32"] = \
+            lambda s, d: bench_pipeline(model, tok, s, args, device, d, 32)
+    if "fixed" in wanted:
+        methods[f"fixed pad {FIXED_LEN}, batch {FIXED_BATCH}"] = \
+            lambda s, d: bench_fixed(model, tok, s, args, device, d)
     reference = None
-    if dtype is not None:  # the reference scripts' own precision
+    if dtype is not None and "fixed-fp32" in wanted:  # the reference scripts' own precision
         reference = f"fixed pad {FIXED_LEN}, fp32"
         methods[reference] = lambda s, d: bench_fixed(model, tok, s, args, device, None)
 
     best: dict[str, tuple[list, float]] = {}
+    peak: dict[str, float] = {}  # MiB of GPU memory allocated at most, per method
     for name, fn in methods.items():  # warm-up: kernels, allocator, tokenizer caches
         fn(warm, None if name == reference else dtype)
     for _ in range(max(1, args.repeats)):
         for name, fn in methods.items():
+            if device.type == "cuda":
+                torch.cuda.reset_peak_memory_stats(device)
             preds, secs = fn(split, None if name == reference else dtype)
+            if device.type == "cuda":
+                peak[name] = max(peak.get(name, 0.0),
+                                 torch.cuda.max_memory_allocated(device) / 2**20)
             if name not in best or secs < best[name][1]:
                 best[name] = (preds, secs)
 
     ref_preds, t_ref = best["robustx engine"]
     fp32_ref = best[reference][1] if reference else None
     head = f"{'method':<26}{'ex/s':>10}{'tokens/s':>11}{'robustx speed-up':>18}{'agreement':>11}"
-    print(head + (f"{'vs fp32 loop':>14}" if reference else ""))
+    print(head + (f"{'vs fp32 loop':>14}" if reference else "") + f"{'peak MiB':>10}")
     failed = []
     for name, (preds, secs) in best.items():
         agree = sum(a == b for a, b in zip(preds, ref_preds, strict=True)) / len(ref_preds)
@@ -240,6 +259,7 @@ def main() -> None:
                 f"{100 * agree:>10.1f}%")
         if reference:
             line += f"{fp32_ref / secs:>13.2f}x"
+        line += f"{peak[name]:>10.0f}" if name in peak else f"{'-':>10}"  # GPU only
         print(line)
         if name.startswith("pipeline") and agree < 1.0 and dtype is None:
             failed.append(name)

@@ -52,3 +52,20 @@ def test_bench_evaluate():
 def test_bench_attack():
     out = run("bench_attack.py", "--n", "4")
     assert "examples/s" in out and "standard" in out and "noise-augmented" in out
+
+
+def test_bench_whole():
+    out = run("bench_whole.py", "--n", "300", "--repeats", "1", "--skip-nlpaug")
+    assert "robustx_1_vs_floor" in out and "auto_speedup" in out
+    assert "wrote the same bytes: True" in out
+
+
+@pytest.mark.slow
+def test_gpu_check_dry_run_on_the_cpu():
+    pytest.importorskip("torch")
+    res = subprocess.run(["bash", str(BENCH / "gpu_check.sh"), "--tiny"], capture_output=True,
+                         text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "robustx engine" in res.stdout and "fixed pad 128, fp32" in res.stdout
+    assert "vs fp32 loop" in res.stdout and "peak MiB" in res.stdout
+    assert "== 2. attack queries/s" in res.stdout and "== 3. train steps/s" in res.stdout

@@ -31,3 +31,18 @@ def test_the_check_notices_a_stale_figure(tmp_path, monkeypatch):
     assert script.missing(stale) != []
     script.write(stale)
     assert doc.read_text(encoding="utf-8") == "the gate\npasses at +8.3 [+4.7, +11.8].\n"
+
+
+def test_speed_figures_in_the_docs_are_the_committed_whole_process_run():
+    """README's and benchmarks/README.md's whole-process figures are benchmarks/whole.json's,
+    as ``benchmarks/bench_whole.py --json benchmarks/whole.json`` wrote and formats them."""
+    import json
+
+    from tests.fixtures.scripts import ROOT
+
+    bench = load_script("benchmarks/bench_whole.py")
+    res = json.loads((ROOT / "benchmarks/whole.json").read_text(encoding="utf-8"))
+    assert bench.readme_cell(res) in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert bench.table(res) in (ROOT / "benchmarks/README.md").read_text(encoding="utf-8")
+    stale = {**res, "nlpaug_vs_robustx_1": res["nlpaug_vs_robustx_1"] + 0.01}
+    assert bench.readme_cell(stale) not in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -27,6 +27,16 @@ def _langs(value: str) -> list[str]:
     return langs
 
 
+def _num_proc(value: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        return _positive(value)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer or auto, got {value!r}"
+                                         ) from None
+
+
 def _int_type(what: str, lo: int, hi: int | None = None):
     """argparse type for an integer in ``lo..hi``; the error says what it must be."""
 
@@ -81,7 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--severity", type=_severity, help="1..5 (default: the profile's)")
     c.add_argument("--seed", type=_seed, default=defaults.SEED,
                    help=f"random seed (default {defaults.SEED})")
-    c.add_argument("--num-proc", type=_positive, default=1, help="worker processes, at most the CPU cores available (default 1)")
+    c.add_argument("--num-proc", type=_num_proc, default="auto",
+                   help="worker processes, at most the CPU cores available; auto (the default): "
+                   "one per 5,000 examples, up to the idle cores (same output whatever the number)")
     c.add_argument("--out", required=True, help="output folder (refused if it exists)")
     c.add_argument("--force", action="store_true", help="replace an existing output folder")
     c.add_argument("--quiet", action="store_true", help="no progress bar or summary")

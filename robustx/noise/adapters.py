@@ -30,8 +30,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..errors import ResourceError, UsageError
 from .base import op, package_version
 
@@ -101,6 +99,8 @@ def nlpaug(word: str, lang: str, rng: Any, *, augmenter: str = "KeyboardAug",
     None when the augmenter leaves the word unchanged or its output is not one clean unit.
     """
     aug = _augmenter(augmenter, _key(args))
+    import numpy as np  # here, not at import: a profile without these ops never loads numpy
+
     seed = int(rng.integers(2**32))
     py_state, np_state = random.getstate(), np.random.get_state()
     try:
@@ -278,6 +278,8 @@ def textattack(word: str, lang: str, rng: Any, *, transformation: str = "WordSwa
     text = AttackedText(word)
     if len(text.words) != 1:  # textattack would split it (or sees no word): not ours to edit
         return None
+    import numpy as np  # here, not at import: a profile without these ops never loads numpy
+
     seed = int(rng.integers(2**32))
     py_state, np_state = random.getstate(), np.random.get_state()
     try:

@@ -26,9 +26,9 @@ _NO_CHRF = [0] * (3 * CHRF_ORDER)
 # Arrow list<int64> column out of ``datasets.map`` worker processes and is summed per language
 # a batch at a time with ``zip(*rows)``, both far cheaper than per-example objects. Its layout
 # is private to this module: :func:`stats_row` writes it, :meth:`LangStats.add` reads it.
-#   [valid, words, changed, edits, chars, rejected, protected, unavailable per op...,
-#    chrF measured (0/1), chrF statistics (hyp, ref, match per order)...]
-_HEAD = 7  # valid, words, changed, edits, chars, rejected, protected
+#   [valid, words, changed, edits, chars, rejected, protected, changed at all (0/1),
+#    unavailable per op..., chrF measured (0/1), chrF statistics (hyp, ref, match per order)...]
+_HEAD = 8  # valid, words, changed, edits, chars, rejected, protected, changed at all
 
 
 def stats_row(index: int, valid: bool, st: Stats, new: dict[str, Any], row: dict[str, Any],
@@ -41,9 +41,15 @@ def stats_row(index: int, valid: bool, st: Stats, new: dict[str, Any], row: dict
     """
     chrf = index < CHRF_ALL or index % CHRF_STRIDE == 0
     return [int(valid), st.words, st.changed, st.edits, st.chars, st.rejected, st.protected,
-            *st.unavailable,
+            int(st.changed > 0), *st.unavailable,
             int(chrf), *(chrf_stats(intensity_text(new, plan), intensity_text(row, plan))
                          if chrf else _NO_CHRF)]
+
+
+def summed(rows: Sequence[Sequence[int]]) -> list[int]:
+    """The sum of some :func:`stats_row` measurements (what :meth:`LangStats.add_sum` takes):
+    a worker process sends this back instead of one list per example."""
+    return list(map(sum, zip(*rows, strict=True)))
 
 
 @dataclass
@@ -70,9 +76,13 @@ class LangStats:
 
     def add(self, rows: Sequence[Sequence[int]]) -> int:
         """Add the measurements of some examples; returns how many of them were invalid."""
-        totals = list(map(sum, zip(*rows, strict=True)))
+        return self.add_sum(len(rows), summed(rows))
+
+    def add_sum(self, examples: int, totals: Sequence[int]) -> int:
+        """Add the :func:`summed` measurements of ``examples`` examples; returns how many of
+        them were invalid."""
         n = self.n_ops
-        self.examples += len(rows)
+        self.examples += examples
         self.valid += totals[0]
         self.words += totals[1]
         self.changed += totals[2]
@@ -80,12 +90,12 @@ class LangStats:
         self.chars += totals[4]
         self.rejected += totals[5]
         self.protected += totals[6]
-        self.examples_changed += sum(1 for r in rows if r[2])
+        self.examples_changed += totals[7]
         self.unavailable = [a + b for a, b in zip(self.unavailable, totals[_HEAD:_HEAD + n],
                                                   strict=True)]
         self.chrf_sentences += totals[_HEAD + n]
         self.chrf = [a + b for a, b in zip(self.chrf, totals[_HEAD + n + 1:], strict=True)]
-        return len(rows) - totals[0]
+        return examples - totals[0]
 
     @property
     def invalid(self) -> int:

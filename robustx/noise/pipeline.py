@@ -1,13 +1,16 @@
 """Run a profile over splits: stream rows through the engine, write drop-in files and a manifest.
 
-Rows are streamed in Arrow batches, so memory does not grow with the split. With ``num_proc > 1``
-the corruption runs through ``datasets.Dataset.map`` worker processes; the per-example random
-streams make the files byte-identical to a single-process run. Output goes to a temporary
-folder that is renamed into place only when everything succeeded.
+Rows are streamed in batches (from memory-mapped Arrow, or from a small file's in-memory
+:class:`~robustx.tasks.io.table.Table`). With several processes, forked workers corrupt batches
+by their row range and hand them back in order; the per-example random streams make the files
+byte-identical to a single-process run. Output goes to a temporary folder that is renamed into
+place only when everything succeeded.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,13 +25,16 @@ from ..tasks.io import open_writer
 from ..tasks.split import Split
 from . import manifest as mf
 from .engine import Plan, corrupt_example, language_coverage, row_lang
-from .intensity import LangStats, stats_row
+from .intensity import LangStats, stats_row, summed
 from .profiles import Profile
 from .signature import signature
 
 __all__ = ["corrupt_batch", "make_plan", "run_corruption"]
 
 BATCH = 512
+# ``num_proc=None`` (auto) starts one process per this many rows, up to the cores available:
+# a worker costs about 0.1 s to start and feed, the engine about 80 us per XNLI pair.
+ROWS_PER_PROC = 5000
 STAT = "__rx_stats"  # the measurement of each example (see intensity.stats_row), never written
 STAT_LANG = "__rx_lang"
 
@@ -104,20 +110,74 @@ def corrupt_batch(batch: dict[str, list], indices: Sequence[int], plan: Plan) ->
     return out
 
 
-def _batches(split: Split, plan: Plan, num_proc: int) -> Iterator[dict[str, list]]:
-    """Noisy batches with their stats columns, in order."""
+def cores() -> int:
+    """CPU cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def idle_cores() -> int:
+    """Cores not already busy with other processes: the cores available less the recent load
+    average beyond this process's own (at least 1). On a shared machine, extra workers on busy
+    cores only add the cost of sending batches back and forth."""
+    n = cores()
+    if not hasattr(os, "getloadavg"):
+        return n
+    busy = max(0.0, os.getloadavg()[0] - 1.0)  # this process is running, and counts in it
+    return max(1, min(n, int(n - busy + 0.5)))
+
+
+def processes(num_proc: int | None, rows: int) -> int:
+    """Worker processes for a split of ``rows``: ``num_proc`` (at most one per row), or with
+    None one per :data:`ROWS_PER_PROC` rows, up to the cores that are idle
+    (:func:`idle_cores`), so small inputs and busy machines stay in one."""
+    if num_proc is None:
+        return max(1, min(idle_cores(), rows // ROWS_PER_PROC))
+    return max(1, min(num_proc, rows))
+
+
+_WORK: tuple[Any, Plan] | None = None  # (dataset, plan) of the forked workers
+
+
+def _init_worker(dataset: Any, plan: Plan) -> None:
+    global _WORK
+    _WORK = (dataset, plan)
+
+
+def _by_lang(batch: dict[str, list]) -> dict[str, tuple[int, list[int]]]:
+    """Takes the stats columns out of a :func:`corrupt_batch` batch: language -> (examples,
+    their summed measurements)."""
+    rows: dict[str, list] = {}
+    for lang, row in zip(batch.pop(STAT_LANG), batch.pop(STAT), strict=True):
+        rows.setdefault(lang, []).append(row)
+    return {lang: (len(r), summed(r)) for lang, r in rows.items()}
+
+
+def _corrupt_range(start: int) -> tuple[dict[str, list], dict[str, tuple[int, list[int]]]]:
+    assert _WORK is not None
+    ds, plan = _WORK
+    batch = ds[start:start + BATCH]
+    size = len(next(iter(batch.values())))
+    noisy = corrupt_batch(batch, range(start, start + size), plan)
+    return noisy, _by_lang(noisy)
+
+
+def _batches(split: Split, plan: Plan, num_proc: int
+             ) -> Iterator[tuple[dict[str, list], dict[str, tuple[int, list[int]]]]]:
+    """Noisy batches, in order, each with its measurements by language (see :func:`_by_lang`)."""
     ds = split.dataset
-    if num_proc > 1 and len(ds) >= num_proc:
-        noisy = ds.map(corrupt_batch, batched=True, with_indices=True, batch_size=BATCH,
-                       num_proc=num_proc,
-                       fn_kwargs={"plan": plan}, load_from_cache_file=False,
-                       desc=f"corrupting {split.name}")
-        yield from noisy.iter(batch_size=BATCH)
+    if num_proc > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # forked workers share the rows (and the Arrow memory map) without pickling them
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(num_proc, _init_worker, (ds, plan)) as pool:
+            yield from pool.imap(_corrupt_range, range(0, len(ds), BATCH))
         return
     start = 0
     for batch in ds.iter(batch_size=BATCH):
         size = len(next(iter(batch.values())))
-        yield corrupt_batch(batch, range(start, start + size), plan)
+        noisy = corrupt_batch(batch, range(start, start + size), plan)
+        yield noisy, _by_lang(noisy)
         start += size
 
 
@@ -126,7 +186,7 @@ def out_relpath(split: Split) -> str:
 
 
 def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Path, *,
-                   force: bool = False, num_proc: int = 1, progress: bool = True,
+                   force: bool = False, num_proc: int | None = 1, progress: bool = True,
                    command: str | None = None,
                    skipped_langs: Sequence[str] = (),
                    requested: Sequence[str] | None = None) -> dict[str, Any]:
@@ -134,11 +194,12 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
 
     Examples in a language the profile cannot serve are written unchanged and counted in the
     manifest's ``passed_through`` (see :func:`coverage`); ``requested`` are the languages the
-    user asked for (``--lang``), which must all be served.
+    user asked for (``--lang``), which must all be served. ``num_proc`` None: as many processes
+    as the cores and the size of each split allow (see :func:`processes`).
     """
     if not splits:
         raise InputError("no data to corrupt")
-    if num_proc < 1:
+    if num_proc is not None and num_proc < 1:
         raise UsageError(f"--num-proc must be >= 1, got {num_proc}")
     if out.exists() and not force:
         raise UsageError(f"{out} already exists; pass --force to replace it")
@@ -174,19 +235,15 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
                 writer = open_writer(tmp / out_relpath(s), s.fmt, s.dataset.features, s.layout)
                 invalid = 0
                 passed: dict[str, int] = {}
-                for batch in _batches(s, plan, num_proc):
-                    stats, langs = batch.pop(STAT), batch.pop(STAT_LANG)
+                for batch, by_lang in _batches(s, plan, processes(num_proc, len(s.dataset))):
                     writer.write(batch)
-                    by_lang: dict[str, list] = {}
-                    for lang, row in zip(langs, stats, strict=True):
-                        by_lang.setdefault(lang, []).append(row)
-                    for lang, rows in by_lang.items():
+                    for lang, (examples, totals) in by_lang.items():
                         if lang in passthrough:
-                            passed[lang] = passed.get(lang, 0) + len(rows)
+                            passed[lang] = passed.get(lang, 0) + examples
                             continue
                         ls = per_lang.get(lang) or per_lang.setdefault(lang, LangStats(n_ops))
-                        invalid += ls.add(rows)
-                    advance(len(stats))
+                        invalid += ls.add_sum(examples, totals)
+                    advance(sum(n for n, _ in by_lang.values()))
                 writer.close()
                 if invalid and invalid == len(s.dataset):
                     raise InputError(

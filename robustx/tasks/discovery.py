@@ -190,21 +190,28 @@ def label_names_for(task: Task | None, ds: Any, fields: dict[str, str]) -> tuple
     return None
 
 
+def _scan_whole(feature: Any) -> bool:
+    """Whether a column's values may differ in type: no declared type, or datasets' Json."""
+    if feature is None:
+        return True
+    import datasets
+
+    return isinstance(feature, datasets.Json)
+
+
 def check_types(ds: Any, family: str, fields: dict[str, str], source: str, fmt: str) -> None:
     """Wrong column types are input errors naming the column and the first bad row or line.
 
     Arrow gives a column one type, so a few rows decide it; a column ``datasets`` could only
-    store as JSON (mixed types) is scanned whole.
+    store as JSON (mixed types), and a :class:`~robustx.tasks.io.table.Table` (values as read,
+    no declared type), are scanned whole.
     """
-    import datasets
-
     for role, col in fields.items():
         r = FAMILIES.get(family).role(role)
         if r.check is None:
             continue
         what, ok, nullable = r.what, r.check, r.nullable
-        mixed = isinstance(ds.features[col], datasets.Json)
-        n = len(ds) if mixed else min(len(ds), SCAN)
+        n = len(ds) if _scan_whole(ds.features[col]) else min(len(ds), SCAN)
         for i, value in enumerate(ds.select_columns([col])[:n][col]):
             if (value is None and nullable) or (value is not None and ok(value)):
                 continue

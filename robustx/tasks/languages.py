@@ -68,10 +68,11 @@ def in_name(part: str, known: frozenset[str] | set[str], *, any_iso: bool = True
     """
     words = WORD.findall(part.lower())
     hits = [c for w in words if (c := _FAST.get(w)) in known]
-    if hits or not any_iso:
+    pairs = [w for w in words if len(w) == 2]
+    if hits or not any_iso or not pairs:  # ISO's tables take about 0.3 s to load
         return hits
     two = _iso()[0]
-    return [two[w] for w in words if len(w) == 2 and w in two]
+    return [two[w] for w in pairs if w in two]
 
 
 NAMES = ({v.lower(): k for k, v in UDPOS_NAMES.items()}

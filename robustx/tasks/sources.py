@@ -60,8 +60,10 @@ def _manifest(root: Path) -> dict | None:
         raise InputError(f"{root / 'manifest.json'}: malformed ({exc.msg})") from None
 
 
-def load_local(task: Task | None, langs: Sequence[str] | None, data: Path) -> list[Split]:
-    """A file, or every data file below a folder (a ``robustx corrupt`` output included)."""
+def load_local(task: Task | None, langs: Sequence[str] | None, data: Path,
+               in_memory: bool = False) -> list[Split]:
+    """A file, or every data file below a folder (a ``robustx corrupt`` output included);
+    ``in_memory``: see :func:`robustx.tasks.io.base.read`."""
     if not data.exists():
         raise InputError(f"{data}: no such file or directory")
     root = data if data.is_dir() else data.parent
@@ -78,7 +80,7 @@ def load_local(task: Task | None, langs: Sequence[str] | None, data: Path) -> li
         named = lang_from_name(path, ftask)
         if langs and named and named not in langs:
             continue  # --lang filters before anything is read or checked
-        ds, layout = formats.read(path)
+        ds, layout = formats.read(path, in_memory=in_memory)
         lang = file_lang(ds, path, ftask, langs)
         if langs and lang != "mixed" and lang not in langs:
             continue
@@ -120,7 +122,8 @@ def by_language(splits: Sequence[Split]) -> list[Split]:
     return out
 
 
-def load_sample(task: Task | None, langs: Sequence[str] | None) -> list[Split]:
+def load_sample(task: Task | None, langs: Sequence[str] | None,
+                in_memory: bool = False) -> list[Split]:
     """The small built-in sample (all tasks, or one), shipped inside the package."""
     tasks = [task] if task else [TASKS.get(n) for n in TASKS.names()]
     splits = []
@@ -132,7 +135,7 @@ def load_sample(task: Task | None, langs: Sequence[str] | None) -> list[Split]:
             lang = path.stem
             if langs and lang not in langs:
                 continue
-            ds = formats.read_file(path)
+            ds = formats.read_file(path, in_memory=in_memory)
             splits.append(make_split(t, ds, lang=lang, source=f"sample:{t.name}/{path.name}",
                                      relpath=f"{t.name}/{path.name}", fmt="jsonl"))
     if not splits:
@@ -185,14 +188,17 @@ def load_hub(task: Task, langs: Sequence[str] | None, split: str | None) -> list
 
 def load_splits(task: Task | str | None, langs: Sequence[str] | None = None,
                 data: str | Path | None = None, split: str | None = None,
-                *, sample: bool = False) -> list[Split]:
-    """Entry point: ``data`` None -> the hub (or the built-in sample when ``sample``)."""
+                *, sample: bool = False, in_memory: bool = False) -> list[Split]:
+    """Entry point: ``data`` None -> the hub (or the built-in sample when ``sample``).
+
+    ``in_memory``: small JSONL files as :class:`~robustx.tasks.io.table.Table` rows, without
+    ``datasets``, for callers that only iterate over the rows (corruption)."""
     t = resolve_task(task)
     langs = check_langs(t, langs, local=data is not None)
     if data is not None:
-        return load_local(t, langs, Path(data))
+        return load_local(t, langs, Path(data), in_memory)
     if sample:
-        return load_sample(t, langs)
+        return load_sample(t, langs, in_memory)
     if t is None:
         raise UsageError("no --task given: name a task or pass local data")
     return load_hub(t, langs, split)

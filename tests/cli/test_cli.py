@@ -110,6 +110,7 @@ def write(path, text):
     ("unknown_key", [], "unknown key 'rates'"),
     (None, ["--severity", "9"], "severity must be 1..5"),
     (None, ["--num-proc", "0"], "expected a positive integer"),
+    (None, ["--num-proc", "many"], "expected a positive integer or auto, got 'many'"),
     (None, ["--num-proc", "4096"], "--num-proc 4096: this machine gives robustx"),
     (None, ["--seed", "-1"], "the seed must be a non-negative integer"),
     (None, ["--bogus"], "unrecognized arguments: --bogus"),

@@ -90,6 +90,9 @@ class Format:
     writer: Callable[[Path, Any, Any], Writer]
     match: Callable[[Path], bool] | None = None
     companions: Callable[[Path], tuple[Path, ...]] = _no_companions
+    # ``read_table(path) -> (Table, layout)``: the same rows held in memory without ``datasets``
+    # (see :mod:`.table`), for a format that can read them in its validating pass
+    read_table: Callable[[Path], tuple[Any, Any]] | None = None
 
 
 FORMATS: Registry[Format] = Registry("file format")
@@ -130,9 +133,20 @@ def first_lines(path: Path, n: int) -> list[str]:
         return []
 
 
-def read(path: Path) -> tuple[Any, dict | None]:
+# Largest file read into a :class:`.table.Table` when the caller allows it; a larger one goes
+# to memory-mapped Arrow, whose memory stays flat whatever the file size (Python objects take
+# about 5x the bytes of the file).
+TABLE_MAX_BYTES = 32 << 20
+
+
+def read(path: Path, *, in_memory: bool = False) -> tuple[Any, dict | None]:
     """``(dataset, layout)`` of a local file; the layout of a SQuAD-style JSON document, else
-    None. Every failure is an :class:`InputError` that names the file."""
+    None. Every failure is an :class:`InputError` that names the file.
+
+    With ``in_memory``, a file of a format that can (JSONL) and of at most
+    :data:`TABLE_MAX_BYTES` comes back as a :class:`.table.Table` instead of a
+    ``datasets.Dataset``: for callers that only iterate over rows (corruption), never import
+    ``datasets``, and parse the file once."""
     fmt = format_of(path) if path.is_file() else SUFFIXES.get(path.suffix.lower())
     if fmt is None and not path.is_file() and path.exists():
         raise InputError(f"{path}: not a file")
@@ -141,8 +155,12 @@ def read(path: Path) -> tuple[Any, dict | None]:
                          "layout of docs/data.md)")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise InputError(f"{path}: no examples (empty file)")
+    reader = FORMATS.get(fmt).read_table
+    if in_memory and reader is not None and size <= TABLE_MAX_BYTES:
+        return reader(path)
     import datasets
 
     datasets.disable_progress_bars()
@@ -159,9 +177,10 @@ def read(path: Path) -> tuple[Any, dict | None]:
     return ds, layout
 
 
-def read_file(path: Path) -> Any:
-    """A local data file as a ``datasets.Dataset`` (Arrow-backed, memory-mapped)."""
-    return read(path)[0]
+def read_file(path: Path, *, in_memory: bool = False) -> Any:
+    """A local data file as a ``datasets.Dataset`` (Arrow-backed, memory-mapped), or a
+    :class:`.table.Table` (see :func:`read`)."""
+    return read(path, in_memory=in_memory)[0]
 
 
 def open_writer(path: Path, fmt: str, features: Any, layout: dict | None = None) -> Writer:

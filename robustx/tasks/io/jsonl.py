@@ -9,20 +9,26 @@ from typing import Any
 
 from ...errors import InputError
 from .base import Format, RowKeys, check_kinds, register, restored, rows, visible
+from .table import Table
 
 CHUNK = 1 << 20  # datasets' default (10 MB) made peak memory grow with the file size
 
 _JSON = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(..., ensure_ascii=False)
+_PARSE = json.JSONDecoder().raw_decode  # json.loads without its per-call set-up
 
 
-def validate(path: Path, keys: RowKeys | None = None) -> int:
+def validate(path: Path, keys: RowKeys | None = None, keep: list | None = None) -> int:
     """Scan a JSONL file line by line (constant memory), fail on the first bad line; count rows.
 
     A bad line is malformed JSON, not UTF-8, not an object, or gives a field another JSON type
-    than the line where the field first appeared (see :func:`.base.check_kinds`).
+    than the line where the field first appeared (see :func:`.base.check_kinds`). With ``keep``,
+    every row is appended to it, so that a small file is read in this one pass.
     """
     n_rows = 0
     first: dict[str, tuple[str, str]] = {}
+    # (keys, value types) of flat rows already checked: a row of the same shape has the same
+    # JSON kinds, so it passes too (most files have one shape)
+    checked: set[tuple[tuple, tuple]] = set()
     with path.open("rb") as fh:
         for n, raw in enumerate(fh, 1):
             try:
@@ -33,14 +39,22 @@ def validate(path: Path, keys: RowKeys | None = None) -> int:
             if not line:
                 continue
             try:
-                row = json.loads(line)
+                row, end = _PARSE(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{n}: malformed JSON line ({exc.msg})") from None
+            if end != len(line):  # what json.loads calls extra data
+                raise InputError(f"{path}:{n}: malformed JSON line (Extra data)")
             if not isinstance(row, dict):
                 raise InputError(f"{path}:{n}: expected a JSON object, got {type(row).__name__}")
-            check_kinds(row, f"{path}:{n}", f"line {n}", first)
+            shape = (tuple(row), tuple(map(type, row.values())))
+            if shape not in checked:
+                check_kinds(row, f"{path}:{n}", f"line {n}", first)
+                if dict not in shape[1] and list not in shape[1]:
+                    checked.add(shape)
             if keys is not None:
                 keys.add(row)
+            if keep is not None:
+                keep.append(row)
             n_rows += 1
     return n_rows
 
@@ -51,6 +65,15 @@ def read(path: Path, datasets: Any) -> tuple[Any, RowKeys | None]:
         raise InputError(f"{path}: no examples (empty file)")
     # 1 MB chunks: the reader's memory stays flat whatever the file size
     return datasets.Dataset.from_json(str(path), chunksize=CHUNK), keys.result()
+
+
+def read_table(path: Path) -> tuple[Table, RowKeys | None]:
+    """The file as a :class:`.table.Table`, validated and read in one pass (no ``datasets``)."""
+    keys, rows_ = RowKeys(), []
+    if validate(path, keys, rows_) == 0:
+        raise InputError(f"{path}: no examples (empty file)")
+    names = list(dict.fromkeys(k for ks in keys.keysets for k in ks))
+    return Table.from_rows(rows_, names), keys.result()
 
 
 class JsonlWriter:
@@ -70,4 +93,4 @@ class JsonlWriter:
         self.fh.close()
 
 
-register(Format("jsonl", ".jsonl", read, JsonlWriter))
+register(Format("jsonl", ".jsonl", read, JsonlWriter, read_table=read_table))
