@@ -71,6 +71,7 @@ class Head:
 
     trained: bool = True
     layered: bool = False
+    train_length: int = 128  # default --max-length of `robustx train` (XTREME's scripts)
 
     def params(self, model_config, layer: int | None, metric=None, pool: str | None = None
                ) -> dict[str, Any]:
@@ -86,6 +87,13 @@ class Head:
         """Predictions for ``split`` (JSON-able, one per row unless the metric says otherwise)
         and warnings."""
         raise NotImplementedError
+
+    def train_features(self, tokenizer, split, max_length: int, labels: Sequence[str]
+                       ) -> list[tuple[int, dict[str, Any]]]:
+        """Training features with their targets, each with the row it comes from: encoded by
+        the same code as :meth:`predict`'s inputs, so training and evaluation see the same
+        tokens. ``labels``: the model's label names, index = output id."""
+        raise NotImplementedError(f"{type(self).__name__} has no training head")
 
 
 HEADS: Registry[Head] = Registry("model head")
