@@ -280,10 +280,9 @@ def _load_model(source: str | Path, family: str, labels: list[str], seed: int,
 
     fam = FAMILIES.get(family)
     auto = getattr(transformers, fam.auto_class)
-    kwargs: dict[str, Any] = {}
-    if labels:
-        kwargs = {"num_labels": len(labels), "id2label": dict(enumerate(labels)),
-                  "label2id": {n: i for i, n in enumerate(labels)}}
+    from ..eval.heads import HEADS
+
+    kwargs = HEADS.get(family).train_config(labels)
     log = transformers.utils.logging
     verbosity = log.get_verbosity()
     log.set_verbosity_error()  # "newly initialized" heads are the point of a new stage

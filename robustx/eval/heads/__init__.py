@@ -88,6 +88,11 @@ class Head:
         and warnings."""
         raise NotImplementedError
 
+    def train_config(self, labels: Sequence[str]) -> dict[str, Any]:
+        """Config overrides of a model trained for this head: one output per label."""
+        return {"num_labels": len(labels), "id2label": dict(enumerate(labels)),
+                "label2id": {n: i for i, n in enumerate(labels)}}
+
     def train_features(self, tokenizer, split, max_length: int, labels: Sequence[str]
                        ) -> list[tuple[int, dict[str, Any]]]:
         """Training features with their targets, each with the row it comes from: encoded by

@@ -193,6 +193,10 @@ def answer_tokens(offsets, start: int, end: int) -> tuple[int, int]:
 class QAHead(Head):
     train_length = 384
 
+    def train_config(self, labels):
+        """Two outputs per token, the start and end logits, as transformers' QA heads."""
+        return super().train_config(["LABEL_0", "LABEL_1"])
+
     def train_features(self, tokenizer, split, max_length, labels):
         """Every window of every answered question, with the first answer's token start and
         end (the first token where the window does not hold it); unanswered rows are left out."""
