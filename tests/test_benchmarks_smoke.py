@@ -46,3 +46,13 @@ def test_bench_evaluate():
               "--repeats", "1")
     assert "robustx engine" in out and "pipeline batch_size=32" in out
     assert "tokens/s" in out and "agreement" in out
+
+
+def test_gpu_train_smoke_runs_on_the_cpu():
+    """benchmarks/gpu_train_smoke.py at a tiny size (the GPU run is docs/experiment.md's)."""
+    pytest.importorskip("accelerate")
+    out = run("gpu_train_smoke.py", "--size", "tiny", "--steps", "2", "--methods", "none,fgm",
+              "--length", "16")
+    rows = [line.split() for line in out.splitlines() if line.split()[:1] in (["none"], ["fgm"])]
+    assert len(rows) == 2 and all(float(r[1]) > 0 for r in rows), out
+    assert "full recipe: mnli 392702 + squad 87599 examples" in out
