@@ -290,7 +290,7 @@ def sym_kl(clean: list, noisy: list, inputs: dict) -> Any:
 
 
 DEFAULTS: dict[str, AdvParams] = {
-    # FreeLB's GLUE settings for RoBERTa (Zhu et al. 2020, Table 7 range); see docs/experiment.md
+    # starting points, not tuned values (eps is a norm over a whole example); docs/experiment.md
     "none": AdvParams(),
     "fgm": AdvParams(eps=1.0),
     "pgd": AdvParams(eps=1.0, steps=3, lr=0.3),

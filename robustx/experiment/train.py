@@ -31,6 +31,7 @@ from ..tasks import FAMILIES, Task
 from ..tasks.labels import gold_labels, label_space
 from ..tasks.split import Split
 from . import adversarial
+from .trainer import trainer_class, training_args, use_bf16
 
 SCHEMA = "robustx.training/1"
 EXTRA_HINT = "pip install 'robustx[train]'"
@@ -184,93 +185,6 @@ def stage_features(stage: Stage, tokenizer, max_length: int, labels: list[str],
     return rows, counts
 
 
-# ---------------------------------------------------------------- trainer
-
-
-def _trainer_class():
-    """The Trainer subclass, built on first use (transformers loads only when training)."""
-    from transformers import Trainer, TrainerCallback
-
-    class RobustTrainer(Trainer):
-        """``Trainer`` whose training step is the perturbation's (see :mod:`.adversarial`)."""
-
-        def __init__(self, *args, perturbation=None, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.perturbation = perturbation or adversarial.Perturbation()
-            self._sums = {"clean": [0.0, 0], "adv": [0.0, 0]}
-
-        def training_step(self, model, inputs, num_items_in_batch=None):
-            model.train()
-            inputs = self._prepare_inputs(inputs)
-            scale = 1.0 / self.args.gradient_accumulation_steps
-
-            def backward(loss):
-                self.accelerator.backward(loss * scale)
-
-            with self.compute_loss_context_manager():
-                seen = self.perturbation.step(model, inputs, backward)
-            for key, value in (("clean", seen.clean), ("adv", seen.adv)):
-                if value is not None:
-                    self._sums[key][0] += value
-                    self._sums[key][1] += 1
-            return seen.loss.to(self.args.device) * scale
-
-        def log(self, logs, *args, **kwargs):
-            if "loss" in logs:  # a training log: the mean clean and adversarial losses since
-                for key, (total, n) in self._sums.items():  # the previous one
-                    if n:
-                        logs[f"{key}_loss"] = round(total / n, 6)
-                    self._sums[key] = [0.0, 0]
-            return super().log(logs, *args, **kwargs)
-
-    class Progress(TrainerCallback):
-        def __init__(self, advance):
-            self.advance = advance
-
-        def on_step_end(self, args, state, control, **kwargs):
-            self.advance(1)
-
-    return RobustTrainer, Progress
-
-
-def _training_args(out: str, hyper: Hyper, steps_per_epoch: int, device: str, bf16: bool,
-                   has_eval: bool):
-    import inspect
-
-    from transformers import TrainingArguments
-
-    accepted = set(inspect.signature(TrainingArguments.__init__).parameters)
-    total = max(1, math.ceil(steps_per_epoch * hyper.epochs))
-    kwargs: dict[str, Any] = dict(
-        output_dir=out, num_train_epochs=hyper.epochs, learning_rate=hyper.lr,
-        per_device_train_batch_size=hyper.batch_size, per_device_eval_batch_size=hyper.batch_size,
-        gradient_accumulation_steps=hyper.grad_accum, weight_decay=hyper.weight_decay,
-        warmup_steps=round(hyper.warmup * total), lr_scheduler_type="linear",
-        seed=hyper.seed, data_seed=hyper.seed, logging_strategy="steps",
-        logging_steps=max(1, total // 50), logging_first_step=True, save_strategy="no",
-        report_to="none", disable_tqdm=True, bf16=bf16, dataloader_num_workers=0,
-        remove_unused_columns=False,
-    )
-    strategy = "epoch" if has_eval else "no"
-    kwargs["eval_strategy" if "eval_strategy" in accepted else "evaluation_strategy"] = strategy
-    if device == "cpu":
-        kwargs["use_cpu"] = True
-    return TrainingArguments(**{k: v for k, v in kwargs.items() if k in accepted})
-
-
-def _bf16(precision: str, device: str) -> bool:
-    import torch
-
-    cuda = device != "cpu" and torch.cuda.is_available()
-    if device == "cuda" and not torch.cuda.is_available():
-        raise UsageError("--device cuda: no CUDA device is available")
-    if precision == "bf16":
-        if not cuda or not torch.cuda.is_bf16_supported():
-            raise UsageError("--precision bf16 needs a CUDA device with bf16 support")
-        return True
-    return precision == "auto" and cuda and torch.cuda.is_bf16_supported()
-
-
 def _load_model(source: str | Path, family: str, labels: list[str], seed: int,
                 finetuning_task: str | None):
     """The family's Auto model from ``source``; a head that does not fit (another family or
@@ -318,10 +232,10 @@ def run(base: str, stages: list[Stage], tokenizer, out: Path, *,
 
     hyper.check()
     transformers.utils.logging.disable_progress_bar()  # robustx shows its own progress
-    bf16 = _bf16(precision, device)
+    bf16 = use_bf16(precision, device)
     from transformers.trainer_callback import PrinterCallback
 
-    RobustTrainer, ProgressCallback = _trainer_class()
+    RobustTrainer, ProgressCallback = trainer_class()
     doc: dict[str, Any] = {"schema": SCHEMA, "recipe": None, "base": base,
                            "adversarial": {"method": perturbation.name,
                                            **dataclasses.asdict(perturbation.params)},
@@ -352,7 +266,7 @@ def run(base: str, stages: list[Stage], tokenizer, out: Path, *,
                                              length, labels, None, hyper.seed, i)
                 evals = Features(dev_rows)
             steps = math.ceil(len(rows) / hyper.batch_size / hyper.grad_accum)
-            args = _training_args(str(work / f"trainer-{i}"), hyper, steps, device, bf16,
+            args = training_args(str(work / f"trainer-{i}"), hyper, steps, device, bf16,
                                   evals is not None)
             total = max(1, math.ceil(steps * hyper.epochs))
             with bar(progress, total, f"training {stage.name}") as advance:
