@@ -341,7 +341,7 @@ def train(base: str | Path, task: Task | str, data: str | Path, out: str | Path,
     tokenizer = _tokenizer(base_dir)
     return T.run(str(base), stages, tokenizer, out, perturbation=perturbation, noise=noise_spec,
                  hyper=hyper, eval_splits=evals, device=device, precision=precision,
-                 force=force, progress=progress, command=command)
+                 force=force, progress=progress, command=command, base_path=base_dir)
 
 
 def _tokenizer(path: Path):

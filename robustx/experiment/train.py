@@ -192,10 +192,9 @@ def _load_model(source: str | Path, family: str, labels: list[str], seed: int,
     import torch
     import transformers
 
-    fam = FAMILIES.get(family)
-    auto = getattr(transformers, fam.auto_class)
     from ..eval.heads import HEADS
 
+    auto = getattr(transformers, FAMILIES.get(family).auto_class)
     kwargs = HEADS.get(family).train_config(labels)
     log = transformers.utils.logging
     verbosity = log.get_verbosity()
@@ -221,11 +220,13 @@ def _same_head(a: Stage, labels_a: list[str], b: Stage, labels_b: list[str]) -> 
 def run(base: str, stages: list[Stage], tokenizer, out: Path, *,
         perturbation: adversarial.Perturbation, noise: Noise | None, hyper: Hyper,
         eval_splits: list[Split] | None = None, device: str = "auto", precision: str = "auto",
-        force: bool = False, progress: bool = False, command: str | None = None
-        ) -> dict[str, Any]:
+        force: bool = False, progress: bool = False, command: str | None = None,
+        base_path: str | Path | None = None) -> dict[str, Any]:
     """Train through ``stages`` (the last is the target) and write the checkpoint to ``out``;
-    returns the training document (also ``out/training.json``)."""
+    returns the training document (also ``out/training.json``). ``base`` is the name the
+    recipe records, ``base_path`` its local folder (default: ``base``)."""
     import transformers
+    from transformers.trainer_callback import PrinterCallback
 
     from ..eval.heads import HEADS
     from ..eval.heads.classify import max_len
@@ -233,8 +234,6 @@ def run(base: str, stages: list[Stage], tokenizer, out: Path, *,
     hyper.check()
     transformers.utils.logging.disable_progress_bar()  # robustx shows its own progress
     bf16 = use_bf16(precision, device)
-    from transformers.trainer_callback import PrinterCallback
-
     RobustTrainer, ProgressCallback = trainer_class()
     doc: dict[str, Any] = {"schema": SCHEMA, "recipe": None, "base": base,
                            "adversarial": {"method": perturbation.name,
@@ -246,7 +245,7 @@ def run(base: str, stages: list[Stage], tokenizer, out: Path, *,
                            "stages": [], "version": __version__, "command": command}
     work = Path(tempfile.mkdtemp(prefix="robustx-train-"))
     try:
-        source: str | Path = base
+        source: str | Path = base_path or base
         model = None
         prev: tuple[Stage, list[str]] | None = None
         for i, stage in enumerate(stages):
@@ -288,6 +287,8 @@ def run(base: str, stages: list[Stage], tokenizer, out: Path, *,
         # the length the target stage really used (capped by the model's positions)
         doc["recipe"] = recipe_string(base, stages, perturbation, noise, hyper,
                                       doc["stages"][-1]["max_length"])
+        if not trainer.is_world_process_zero():  # torchrun/accelerate: rank 0 writes
+            return doc
         return _write(model, tokenizer, out, doc, force)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -40,7 +40,8 @@ def base(tiny_checkpoints):
 
 
 def test_outputs_load_in_evaluate_and_compare(base, tmp_path, capsys):
-    doc = _train(base, tmp_path / "m", "--adversarial", "freelb", "--adv-steps", "2")
+    doc = _train(base, tmp_path / "m", "--adversarial", "freelb", "--adv-steps", "2",
+                 "--eval-data", str(SAMPLE_DIR / "xnli" / "en.jsonl"))
     out = tmp_path / "m"
     assert (out / "model.safetensors").is_file() and not (out / "pytorch_model.bin").exists()
     assert doc["recipe"].startswith(f"train[xnli]|base:{base}|adv:freelb(eps=0.3,steps=2,lr=0.1)|")
@@ -51,6 +52,7 @@ def test_outputs_load_in_evaluate_and_compare(base, tmp_path, capsys):
     assert stage["examples"] == stage["features"] == 54 and stage["steps"] == 7
     logs = [e for e in stage["log"] if "loss" in e]
     assert logs and all("clean_loss" in e and "adv_loss" in e for e in logs)
+    assert [e["epoch"] for e in stage["log"] if "eval_loss" in e] == [1.0]  # --eval-data
     config = json.loads((out / "config.json").read_text(encoding="utf-8"))
     assert config["finetuning_task"] == "xnli"
     assert list(config["id2label"].values()) == ["entailment", "neutral", "contradiction"]
