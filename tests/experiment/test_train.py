@@ -13,8 +13,8 @@ torch = pytest.importorskip("torch")
 from robustx.cli import main  # noqa: E402
 from robustx.tasks.sources import SAMPLE_DIR  # noqa: E402
 
-XNLI = str(SAMPLE_DIR / "xnli")
-FAST = ["--epochs", "1", "--batch-size", "8", "--lr", "1e-3", "--device", "cpu", "--quiet"]
+XNLI = str(SAMPLE_DIR / "xnli" / "en.jsonl")  # 6 pairs: a step per run at batch 8
+FAST = ["--epochs", "2", "--batch-size", "4", "--lr", "1e-3", "--device", "cpu", "--quiet"]
 
 
 def _train(base: Path, out: Path, *extra: str, task: str = "xnli", data: str = XNLI) -> dict:
@@ -45,19 +45,19 @@ def test_outputs_load_in_evaluate_and_compare(base, tmp_path, capsys):
     out = tmp_path / "m"
     assert (out / "model.safetensors").is_file() and not (out / "pytorch_model.bin").exists()
     assert doc["recipe"].startswith(f"train[xnli]|base:{base}|adv:freelb(eps=0.3,steps=2,lr=0.1)|")
-    assert doc["recipe"].endswith("|ep:1|lr:0.001|bs:8|len:32|seed:0|v:" + doc["version"])
+    assert doc["recipe"].endswith("|ep:2|lr:0.001|bs:4|len:32|seed:0|v:" + doc["version"])
     card = (out / "README.md").read_text(encoding="utf-8")
     assert card.startswith("---\n") and f"recipe: {doc['recipe']}" in card
     stage = doc["stages"][0]
-    assert stage["examples"] == stage["features"] == 54 and stage["steps"] == 7
+    assert stage["examples"] == stage["features"] == 6 and stage["steps"] == 4
     logs = [e for e in stage["log"] if "loss" in e]
     assert logs and all("clean_loss" in e and "adv_loss" in e for e in logs)
-    assert [e["epoch"] for e in stage["log"] if "eval_loss" in e] == [1.0]  # --eval-data
+    assert [e["epoch"] for e in stage["log"] if "eval_loss" in e] == [1.0, 2.0]  # --eval-data
     config = json.loads((out / "config.json").read_text(encoding="utf-8"))
     assert config["finetuning_task"] == "xnli"
     assert list(config["id2label"].values()) == ["entailment", "neutral", "contradiction"]
-    assert main(["evaluate", str(out), "--task", "xnli", "--data", XNLI, "--lang", "en",
-                 "--no-cache", "--quiet", "--out", str(tmp_path / "s.json")]) == 0
+    assert main(["evaluate", str(out), "--task", "xnli", "--data", XNLI, "--no-cache",
+                 "--quiet", "--out", str(tmp_path / "s.json")]) == 0
     scores = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     assert scores["task"] == "xnli"
     from robustx.eval.task_inference import infer_task
@@ -87,7 +87,8 @@ def test_a_seed_gives_identical_weights(base, tmp_path):
 def test_intermediate_stage_then_target_with_noise(base, tmp_path):
     """QA intermediate (head dropped, encoder kept) -> XNLI, typo noise on every example."""
     doc = _train(base, tmp_path / "m", "--intermediate", str(SAMPLE_DIR / "xquad" / "en.jsonl"),
-                 "--noise", "typo", "--noise-rate", "1", "--max-length", "32")
+                 "--noise", "typo", "--noise-rate", "1", "--max-length", "32", "--epochs", "1",
+                 "--batch-size", "16")  # the QA stage has ~60 windows
     first, target = doc["stages"]
     assert (first["name"], first["family"], target["name"]) == ("en", "qa", "xnli")
     assert first["features"] > first["examples"]  # long contexts: several windows each
@@ -100,10 +101,10 @@ def test_intermediate_stage_then_target_with_noise(base, tmp_path):
 
 def test_tagging_target(tiny_checkpoints, tmp_path):
     doc = _train(tiny_checkpoints["tagging"], tmp_path / "m", "--adversarial", "pgd",
-                 "--adv-steps", "1", task="panx", data=str(SAMPLE_DIR / "panx"))
+                 "--adv-steps", "1", task="panx", data=str(SAMPLE_DIR / "panx" / "en.jsonl"))
     assert doc["stages"][0]["family"] == "tagging"
     assert main(["evaluate", str(tmp_path / "m"), "--task", "panx", "--data",
-                 str(SAMPLE_DIR / "panx"), "--lang", "en", "--no-cache", "--quiet"]) == 0
+                 str(SAMPLE_DIR / "panx" / "en.jsonl"), "--no-cache", "--quiet"]) == 0
 
 
 @pytest.mark.parametrize(("args", "message"), [
