@@ -116,6 +116,8 @@ def test_tagging_target(tiny_checkpoints, tmp_path):
     (["--epochs", "0"], "--epochs must be > 0"),
     (["--data", "/nonexistent/data"], "no such file"),
     (["--intermediate", "nosuchtask"], "unknown task"),
+    (["--precision", "bf16"], "--precision bf16 needs a CUDA device"),
+    (["--task", "xquad"], "missing column 'context'"),  # XNLI pairs as QA data
 ])
 def test_bad_input_exits_2(base, tmp_path, capsys, args, message):
     argv = ["train", str(base), "--task", "xnli", "--data", XNLI, "--out",
