@@ -9,7 +9,8 @@ and any transformers architecture with ``get_input_embeddings()`` works. ``delta
 padding and lies in the L2 ball of radius ``eps`` of each example (norm over its tokens and
 hidden units, the convention of FreeLB).
 
-Objectives, chosen so that a zero perturbation is standard training exactly:
+Objectives, chosen so that a zero perturbation is standard training exactly (with dropout off:
+with dropout on, a second forward pass draws other masks):
 
 * ``none``: the clean loss.
 * ``fgm`` (Miyato et al. 2017): ``(clean + adv) / 2``, ``delta = eps * g / ||g||`` from the
