@@ -280,7 +280,8 @@ def train(base: str | Path, task: Task | str, data: str | Path, out: str | Path,
     training document.
 
     ``intermediate``: a data file or folder in any layout robustx reads (family from its
-    columns), or a task name read from the hub's ``train`` split. ``adversarial``: an
+    columns), or an XTREME task name, read from the hub's English ``train`` split (MNLI and
+    SQuAD are not XTREME tasks: pass their files). ``adversarial``: an
     embedding-space perturbation (``adv_*`` None: its defaults, see docs/experiment.md).
     ``noise``: a profile applied on the fly to a share ``noise_rate`` of the training examples.
     """
@@ -325,8 +326,9 @@ def train(base: str | Path, task: Task | str, data: str | Path, out: str | Path,
             name = splits[0].task.name if splits[0].task else path.stem
             stages.append(T.Stage(name, splits[0].task, splits))
         else:
-            t = resolve_task(item)
-            stages.append(T.Stage(t.name, t, load_splits(t, None, None, split="train")))
+            t = resolve_task(item)  # the hub's English train split: an English stage
+            english = ["en"] if "en" in t.languages else None
+            stages.append(T.Stage(t.name, t, load_splits(t, english, None, split="train")))
     stages.append(T.Stage(task.name, task, load_splits(task, None, data)))
     for st in stages:
         T.check_trainable(st.family, st.name)

@@ -156,7 +156,7 @@ def _add_train(sub) -> None:
     t.add_argument("--eval-data", help="dev data for TASK (its loss is logged each epoch)")
     t.add_argument("--intermediate", action="append", default=[], metavar="TASK_OR_FILE",
                    help="an intermediate stage before TASK: a data file or folder, or a task "
-                   "name (the hub's train split); repeat for several, in order")
+                   "name (the hub's English train split); repeat for several, in order")
     t.add_argument("--adversarial", default="none", metavar="METHOD",
                    help="none|fgm|pgd|freelb|r3f: perturbation of the input embeddings "
                    "(default none)")

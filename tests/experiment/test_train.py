@@ -192,3 +192,21 @@ def test_tagging_targets_sit_on_first_subwords(tiny_checkpoints):
         got = [labels[t] for t in f["labels"] if t != -100]
         assert got == tags
         assert f["labels"][0] == -100 and f["labels"][-1] == -100  # <s> and </s>
+
+
+def test_a_task_named_intermediate_reads_the_hubs_english_train_split(base, tmp_path,
+                                                                     monkeypatch, capsys):
+    from robustx.errors import InputError
+    from robustx.tasks import sources
+
+    asked = []
+
+    def fake_hub(task, langs, split):
+        asked.append((task.name, langs, split))
+        raise InputError("offline")
+
+    monkeypatch.setattr(sources, "load_hub", fake_hub)
+    argv = ["train", str(base), "--task", "xnli", "--data", XNLI, "--out", str(tmp_path / "o"),
+            "--intermediate", "panx", *FAST]
+    assert main(argv) == 2
+    assert asked == [("panx", ["en"], "train")]
