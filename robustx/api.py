@@ -273,7 +273,8 @@ def train(base: str | Path, task: Task | str, data: str | Path, out: str | Path,
           noise_rate: float = 0.5, noise_severity: int | None = None, epochs: float = 3.0,
           lr: float = 2e-5, batch_size: int = 32, grad_accum: int = 1,
           max_length: int | None = None, seed: int = 0, device: str = "auto",
-          precision: str = "auto", force: bool = False, progress: bool = False,
+          precision: str = "auto", save_steps: int | None = None, resume: bool = False,
+          force: bool = False, progress: bool = False,
           command: str | None = None) -> dict[str, Any]:
     """Fine-tune ``base`` on ``task`` (after each ``intermediate`` stage, in order) and write
     a safetensors checkpoint, its model card and ``training.json`` to ``out``; returns the
@@ -284,6 +285,8 @@ def train(base: str | Path, task: Task | str, data: str | Path, out: str | Path,
     SQuAD are not XTREME tasks: pass their files). ``adversarial``: an
     embedding-space perturbation (``adv_*`` None: its defaults, see docs/experiment.md).
     ``noise``: a profile applied on the fly to a share ``noise_rate`` of the training examples.
+    ``save_steps``: keep ``Trainer`` checkpoints (beside ``out`` until it is written) that
+    ``resume`` continues from after an interruption.
     """
     from .experiment import adversarial as adv
     from .experiment import train as T
@@ -343,7 +346,8 @@ def train(base: str | Path, task: Task | str, data: str | Path, out: str | Path,
     tokenizer = _tokenizer(base_dir)
     return T.run(str(base), stages, tokenizer, out, perturbation=perturbation, noise=noise_spec,
                  hyper=hyper, eval_splits=evals, device=device, precision=precision,
-                 force=force, progress=progress, command=command, base_path=base_dir)
+                 force=force, progress=progress, command=command, base_path=base_dir,
+                 save_steps=save_steps, resume=resume)
 
 
 def _tokenizer(path: Path):

@@ -98,7 +98,7 @@ def _cmd_train(a: argparse.Namespace) -> int:
         noise=a.noise, noise_rate=a.noise_rate, noise_severity=a.noise_severity,
         epochs=a.epochs, lr=a.lr, batch_size=a.batch_size, grad_accum=a.grad_accum,
         max_length=a.max_length, seed=a.seed, device=a.device, precision=a.precision,
-        force=a.force, progress=_progress(a), command=_command_line(a.argv),
+        save_steps=a.save_steps, resume=a.resume, force=a.force, progress=_progress(a), command=_command_line(a.argv),
     )
     if not a.quiet and api.is_main_process():
         render.training(doc, Path(a.out))

@@ -184,8 +184,13 @@ def _add_train(sub) -> None:
     t.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     t.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
                    help="auto: bf16 on CUDA when supported, else fp32")
+    t.add_argument("--save-steps", type=_positive, help="save Trainer checkpoints every N "
+                   "steps (in .OUT.partial beside --out until the run succeeds)")
+    t.add_argument("--resume", action="store_true", help="continue an interrupted run from "
+                   "its --save-steps checkpoints (same command plus --resume)")
     t.add_argument("--out", required=True, help="checkpoint folder (refused if it exists)")
-    t.add_argument("--force", action="store_true", help="replace an existing --out")
+    t.add_argument("--force", action="store_true", help="replace an existing --out (and "
+                   "start over instead of resuming)")
     t.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
 

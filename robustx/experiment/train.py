@@ -15,6 +15,7 @@ string, and ``training.json`` with the loss curves.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import shutil
 import tempfile
@@ -221,13 +222,17 @@ def run(base: str, stages: list[Stage], tokenizer, out: Path, *,
         perturbation: adversarial.Perturbation, noise: Noise | None, hyper: Hyper,
         eval_splits: list[Split] | None = None, device: str = "auto", precision: str = "auto",
         force: bool = False, progress: bool = False, command: str | None = None,
-        base_path: str | Path | None = None) -> dict[str, Any]:
+        base_path: str | Path | None = None, save_steps: int | None = None,
+        resume: bool = False) -> dict[str, Any]:
     """Train through ``stages`` (the last is the target) and write the checkpoint to ``out``;
     returns the training document (also ``out/training.json``). ``base`` is the name the
-    recipe records, ``base_path`` its local folder (default: ``base``)."""
+    recipe records, ``base_path`` its local folder (default: ``base``). ``save_steps``:
+    ``Trainer`` checkpoints every so many steps, and each finished stage, in
+    :func:`partial_dir` until the run succeeds; ``resume`` continues from them."""
     import transformers
     from transformers.trainer_callback import PrinterCallback
 
+    from ..eval.engine import is_main_process
     from ..eval.heads import HEADS
     from ..eval.heads.classify import max_len
 
@@ -243,18 +248,26 @@ def run(base: str, stages: list[Stage], tokenizer, out: Path, *,
                                "rate": noise.rate, "signature": noise.token(hyper.seed)},
                            "hyperparameters": {**dataclasses.asdict(hyper), "bf16": bf16},
                            "stages": [], "version": __version__, "command": command}
-    work = Path(tempfile.mkdtemp(prefix="robustx-train-"))
+    work = _work_dir(out, save_steps, resume, force)
+    done = False
     try:
         source: str | Path = base_path or base
         model = None
         prev: tuple[Stage, list[str]] | None = None
         for i, stage in enumerate(stages):
             labels = stage.labels() if FAMILIES.get(stage.family).label_role else []
+            task_name = stage.task.name if stage.task is not None else None
+            stage_dir = work / f"stage-{i}"
+            if resume and (stage_dir / "stage.json").is_file():  # finished before the stop
+                model = _load_model(stage_dir / "final", stage.family, labels, hyper.seed,
+                                    task_name)
+                doc["stages"].append(json.loads((stage_dir / "stage.json").read_text("utf-8")))
+                prev = (stage, labels)
+                continue
             if model is not None:  # carry the encoder; the head only when it fits this stage
-                source = work / f"stage-{i}"
+                source = work / f"input-{i}"
                 keep = prev is not None and _same_head(prev[0], prev[1], stage, labels)
                 (model if keep else model.base_model).save_pretrained(source)
-            task_name = stage.task.name if stage.task is not None else None
             model = _load_model(source, stage.family, labels, hyper.seed, task_name)
             length = max_len(model, tokenizer,
                              hyper.max_length or HEADS.get(stage.family).train_length)
@@ -265,9 +278,10 @@ def run(base: str, stages: list[Stage], tokenizer, out: Path, *,
                                              length, labels, None, hyper.seed, i)
                 evals = Features(dev_rows)
             steps = math.ceil(len(rows) / hyper.batch_size / hyper.grad_accum)
-            args = training_args(str(work / f"trainer-{i}"), hyper, steps, device, bf16,
-                                  evals is not None)
+            args = training_args(str(stage_dir / "trainer"), hyper, steps, device, bf16,
+                                 evals is not None, save_steps)
             total = max(1, math.ceil(steps * hyper.epochs))
+            checkpoints = sorted((stage_dir / "trainer").glob("checkpoint-*"))
             with bar(progress, total, f"training {stage.name}") as advance:
                 trainer = RobustTrainer(model=model, args=args, train_dataset=Features(rows),
                                         eval_dataset=evals,
@@ -275,23 +289,53 @@ def run(base: str, stages: list[Stage], tokenizer, out: Path, *,
                                         perturbation=perturbation,
                                         callbacks=[ProgressCallback(advance)])
                 trainer.remove_callback(PrinterCallback)  # robustx reports, not print()
-                result = trainer.train()
+                result = trainer.train(resume_from_checkpoint=True if resume and checkpoints
+                                       else None)
             model = trainer.model
-            doc["stages"].append({
+            entry = {
                 "name": stage.name, "task": task_name, "family": stage.family,
                 "labels": labels, "data": [s.source for s in stage.splits],
                 "max_length": length, **counts, "steps": trainer.state.global_step,
                 "train_loss": result.training_loss,
-                "log": [dict(e) for e in trainer.state.log_history]})
+                "log": [dict(e) for e in trainer.state.log_history]}
+            doc["stages"].append(entry)
+            if save_steps is not None and is_main_process():  # what --resume starts from
+                model.save_pretrained(stage_dir / "final")
+                write_json_atomic(stage_dir / "stage.json", entry, indent=2)
             prev = (stage, labels)
         # the length the target stage really used (capped by the model's positions)
         doc["recipe"] = recipe_string(base, stages, perturbation, noise, hyper,
                                       doc["stages"][-1]["max_length"])
-        if not trainer.is_world_process_zero():  # torchrun/accelerate: rank 0 writes
-            return doc
-        return _write(model, tokenizer, out, doc, force)
+        if is_main_process():  # torchrun/accelerate: rank 0 writes
+            _write(model, tokenizer, out, doc, force)
+        done = True
+        return doc
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if done or save_steps is None:  # checkpoints stay for --resume after a failure
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def partial_dir(out: Path) -> Path:
+    """Where ``--save-steps`` keeps checkpoints until the run has written ``out``."""
+    return out.parent / f".{out.name}.partial"
+
+
+def _work_dir(out: Path, save_steps: int | None, resume: bool, force: bool) -> Path:
+    """A temporary folder, or with ``save_steps`` the run's checkpoint folder beside ``out``."""
+    if save_steps is None:
+        if resume:
+            raise UsageError("--resume needs --save-steps (the checkpoints it resumes from)")
+        return Path(tempfile.mkdtemp(prefix="robustx-train-"))
+    partial = partial_dir(out)
+    if resume and not partial.is_dir():
+        raise UsageError(f"--resume: no checkpoints of an earlier run in {partial}")
+    if partial.exists() and not resume:
+        if not force:
+            raise UsageError(f"{partial} holds the checkpoints of an interrupted run; pass "
+                             "--resume to continue it or --force to start over")
+        shutil.rmtree(partial)
+    partial.mkdir(parents=True, exist_ok=True)
+    return partial
 
 
 def _write(model, tokenizer, out: Path, doc: dict[str, Any], force: bool) -> dict[str, Any]:

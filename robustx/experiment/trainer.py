@@ -61,7 +61,7 @@ def trainer_class():
 
 
 def training_args(out: str, hyper: Any, steps_per_epoch: int, device: str, bf16: bool,
-                   has_eval: bool):
+                  has_eval: bool, save_steps: int | None = None):
     import inspect
 
     from transformers import TrainingArguments
@@ -74,7 +74,9 @@ def training_args(out: str, hyper: Any, steps_per_epoch: int, device: str, bf16:
         gradient_accumulation_steps=hyper.grad_accum, weight_decay=hyper.weight_decay,
         warmup_steps=round(hyper.warmup * total), lr_scheduler_type="linear",
         seed=hyper.seed, data_seed=hyper.seed, logging_strategy="steps",
-        logging_steps=max(1, total // 50), logging_first_step=True, save_strategy="no",
+        logging_steps=max(1, total // 50), logging_first_step=True,
+        save_strategy="no" if save_steps is None else "steps", save_steps=save_steps or 500,
+        save_total_limit=2,
         report_to="none", disable_tqdm=True, bf16=bf16, dataloader_num_workers=0,
         remove_unused_columns=False,
     )

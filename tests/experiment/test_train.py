@@ -210,3 +210,40 @@ def test_a_task_named_intermediate_reads_the_hubs_english_train_split(base, tmp_
             "--intermediate", "panx", *FAST]
     assert main(argv) == 2
     assert asked == [("panx", ["en"], "train")]
+
+
+def test_save_steps_and_resume_after_an_interruption(base, tmp_path, monkeypatch, capsys):
+    """Two stages with checkpoints; the run dies after training (the output is not written),
+    the target stage loses its finished marker (as if killed after its last checkpoint), and
+    --resume gives the weights of an uninterrupted run."""
+    import shutil
+
+    from robustx.experiment import train as T
+
+    stages = ["--intermediate", str(SAMPLE_DIR / "xnli" / "de.jsonl")]
+    _train(base, tmp_path / "whole", *stages)
+    out = tmp_path / "m"
+    argv = ["train", str(base), "--task", "xnli", "--data", XNLI, "--out", str(out), *FAST,
+            *stages, "--save-steps", "1"]
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("power cut")
+
+    with monkeypatch.context() as m:
+        m.setattr(T, "_write", crash)
+        assert main(argv) == 3
+    partial = T.partial_dir(out)
+    assert (partial / "stage-0" / "stage.json").is_file() and not out.exists()
+    assert sorted(p.name for p in (partial / "stage-1" / "trainer").glob("checkpoint-*")) == [
+        "checkpoint-3", "checkpoint-4"]  # save_total_limit 2
+    (partial / "stage-1" / "stage.json").unlink()
+    shutil.rmtree(partial / "stage-1" / "final")
+    assert main(argv) == 2  # neither --resume nor --force
+    assert "--resume" in capsys.readouterr().err
+    assert main([*argv, "--resume"]) == 0
+    assert not partial.exists()
+    assert _same(_weights(tmp_path / "whole"), _weights(out))
+    doc = json.loads((out / "training.json").read_text(encoding="utf-8"))
+    assert [s["name"] for s in doc["stages"]] == ["de", "xnli"]
+    assert main(["train", str(base), "--task", "xnli", "--data", XNLI, "--out",
+                 str(tmp_path / "n"), "--resume", *FAST]) == 2  # no --save-steps
