@@ -265,27 +265,34 @@ class R3F(Perturbation):
         return StepLosses(total.detach(), float(out.loss.detach()), float(total.detach()))
 
 
-def logits_of(output) -> list:
-    """The output distributions' logits: one tensor, or QA's start and end logits."""
-    return [t for t in (getattr(output, "logits", None), getattr(output, "start_logits", None),
-                        getattr(output, "end_logits", None)) if t is not None]
+def logits_of(output) -> list[tuple[Any, bool]]:
+    """The output distributions' logits, each with whether it is a distribution over the
+    sequence's positions (QA's start and end logits) rather than over classes."""
+    named = (("logits", False), ("start_logits", True), ("end_logits", True))
+    return [(getattr(output, n), over_positions) for n, over_positions in named
+            if getattr(output, n, None) is not None]
 
 
 def sym_kl(clean: list, noisy: list, inputs: dict) -> Any:
     """Symmetric KL between the clean and the noised output distributions, averaged over
-    examples (and over labelled tokens for tagging: positions with label -100 left out)."""
+    examples (and over labelled tokens for tagging: positions with label -100 left out);
+    distributions over positions leave padding out."""
     import torch
     import torch.nn.functional as F
 
     total = 0.0
-    for p, q in zip(clean, noisy, strict=True):
-        lp, lq = F.log_softmax(p.float(), dim=-1), F.log_softmax(q.float(), dim=-1)
+    mask = inputs.get("attention_mask")
+    for (p, over_positions), (q, _) in zip(clean, noisy, strict=True):
+        p, q = p.float(), q.float()
+        if over_positions and mask is not None:
+            p, q = p.masked_fill(mask == 0, -1e4), q.masked_fill(mask == 0, -1e4)
+        lp, lq = F.log_softmax(p, dim=-1), F.log_softmax(q, dim=-1)
         kl = (lp.exp() * (lp - lq)).sum(-1) + (lq.exp() * (lq - lp)).sum(-1)
         labels = inputs.get("labels")
         if labels is not None and labels.shape == kl.shape and kl.dim() == 2:  # tagging
             keep = (labels != -100).to(kl.dtype)
             total = total + (kl * keep).sum() / keep.sum().clamp_min(1.0)
-        else:  # one distribution per example (classes, or QA's positions)
+        else:  # one distribution per example (over classes, or over positions for QA)
             total = total + kl.mean()
     return total if isinstance(total, torch.Tensor) else torch.tensor(total)
 

@@ -132,3 +132,22 @@ def test_recipe_and_bad_parameters():
         adv.make("fgm", eps=-1)
     with pytest.raises(UsageError, match="--adv-steps"):
         adv.make("pgd", steps=0)
+
+
+def test_r3f_kl_leaves_qa_padding_out():
+    """Logits at padded positions do not change the KL of QA's position distributions."""
+    from types import SimpleNamespace
+
+    gen = torch.Generator().manual_seed(0)
+    start, end = torch.randn(2, 6, generator=gen), torch.randn(2, 6, generator=gen)
+    mask = torch.tensor([[1, 1, 1, 1, 0, 0], [1, 1, 1, 1, 1, 1]])
+    clean = adv.logits_of(SimpleNamespace(start_logits=start, end_logits=end))
+    noisy = adv.logits_of(SimpleNamespace(start_logits=start + 0.1 * start ** 2,
+                                          end_logits=end.flip(-1)))
+    base = adv.sym_kl(clean, noisy, {"attention_mask": mask})
+    moved = [(t.clone(), pos) for t, pos in noisy]
+    for t, _ in moved:
+        t[0, 4:] += 50.0  # padding of the first example
+    assert float(base) > 0
+    assert torch.allclose(adv.sym_kl(clean, moved, {"attention_mask": mask}), base)
+    assert not torch.allclose(adv.sym_kl(clean, moved, {}), base)  # without the mask it would
