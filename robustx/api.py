@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from .noise.profiles import Profile
     from .tasks import Task
 
-__all__ = ["Comparison", "attack", "compare", "corrupt", "defaults", "evaluate", "gate", "is_main_process",
-           "list_profiles", "list_tasks"]  # and, on first use, REPORT_COLUMNS, report_row_cells
+__all__ = ["Comparison", "attack", "compare", "corrupt", "defaults", "evaluate", "gate",
+           "is_main_process", "list_profiles", "list_tasks", "train"]
+# and, on first use, REPORT_COLUMNS, report_row_cells
 
 
 def corrupt(profile: str | Profile, out: str | Path, *, task: Task | str | None = None,
@@ -294,3 +295,103 @@ def gate(report: str | Path | dict[str, Any], config: str | Path,
     from .eval.gate import gate as run_gate
 
     return run_gate(report, config, junit)
+
+
+
+def train(base: str | Path, task: Task | str, data: str | Path, out: str | Path, *,
+          eval_data: str | Path | None = None, intermediate: Sequence[str] = (),
+          adversarial: str = "none", adv_eps: float | None = None, adv_steps: int | None = None,
+          adv_lr: float | None = None, noise: str | Profile | None = None,
+          noise_rate: float = 0.5, noise_severity: int | None = None, epochs: float = 3.0,
+          lr: float = 2e-5, batch_size: int = 32, grad_accum: int = 1,
+          max_length: int | None = None, seed: int = 0, device: str = "auto",
+          precision: str = "auto", save_steps: int | None = None, resume: bool = False,
+          force: bool = False, progress: bool = False,
+          command: str | None = None) -> dict[str, Any]:
+    """Fine-tune ``base`` on ``task`` (after each ``intermediate`` stage, in order) and write
+    a safetensors checkpoint, its model card and ``training.json`` to ``out``; returns the
+    training document.
+
+    ``intermediate``: a data file or folder in any layout robustx reads (family from its
+    columns), or an XTREME task name, read from the hub's English ``train`` split (MNLI and
+    SQuAD are not XTREME tasks: pass their files). ``adversarial``: an
+    embedding-space perturbation (``adv_*`` None: its defaults, see docs/experiment.md).
+    ``noise``: a profile applied on the fly to a share ``noise_rate`` of the training examples.
+    ``save_steps``: keep ``Trainer`` checkpoints (beside ``out`` until it is written) that
+    ``resume`` continues from after an interruption.
+    """
+    from .experiment import adversarial as adv
+    from .experiment import train as T
+    from .tasks.discovery import resolve_task
+    from .tasks.sources import load_splits
+
+    task = resolve_task(task)
+    if task is None:
+        raise UsageError("--task is required")
+    T.check_trainable(task.family, task.name)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise UsageError(f"the seed must be a non-negative integer, got {seed!r}")
+    if not 0 <= noise_rate <= 1:
+        raise UsageError(f"--noise-rate must be within 0..1, got {noise_rate}")
+    if device not in ("auto", "cpu", "cuda"):
+        raise UsageError(f"--device must be auto, cpu or cuda, got {device!r}")
+    if precision not in ("auto", "fp32", "bf16"):
+        raise UsageError(f"--precision must be auto, fp32 or bf16, got {precision!r}")
+    perturbation = adv.make(adversarial, adv_eps, adv_steps, adv_lr)
+    hyper = T.Hyper(epochs=float(epochs), lr=float(lr), batch_size=int(batch_size),
+                    max_length=max_length, seed=seed, grad_accum=int(grad_accum))
+    hyper.check()
+    noise_spec = None
+    if noise is not None:
+        from .noise.profiles import Profile, load_profile
+
+        prof = noise if isinstance(noise, Profile) else load_profile(noise)
+        noise_spec = T.Noise(prof.at(noise_severity), float(noise_rate))
+    out = Path(out)
+    _check_out_dir(out, None, force)
+    T.check_extra()
+    from .eval.checkpoint import resolve
+
+    base_dir = resolve(base)
+    stages = []
+    for item in intermediate:
+        path = Path(item).expanduser()
+        if path.exists():
+            splits = load_splits(None, None, path)
+            name = splits[0].task.name if splits[0].task else path.stem
+            stages.append(T.Stage(name, splits[0].task, splits))
+        else:
+            t = resolve_task(item)  # the hub's English train split: an English stage
+            english = ["en"] if "en" in t.languages else None
+            stages.append(T.Stage(t.name, t, load_splits(t, english, None, split="train")))
+    stages.append(T.Stage(task.name, task, load_splits(task, None, data)))
+    for st in stages:
+        T.check_trainable(st.family, st.name)
+        unlabelled = [s.source for s in st.splits if not s.labelled]
+        if unlabelled:
+            raise UsageError(f"training data {unlabelled[0]} has no gold labels or answers")
+        families = {s.family for s in st.splits}
+        if len(families) > 1:
+            raise UsageError(f"stage {st.name}: its files are of different task families "
+                             f"({', '.join(sorted(families))})")
+    evals = load_splits(task, None, eval_data) if eval_data is not None else None
+    tokenizer = _tokenizer(base_dir)
+    return T.run(str(base), stages, tokenizer, out, perturbation=perturbation, noise=noise_spec,
+                 hyper=hyper, eval_splits=evals, device=device, precision=precision,
+                 force=force, progress=progress, command=command, base_path=base_dir,
+                 save_steps=save_steps, resume=resume)
+
+
+def _tokenizer(path: Path):
+    """The base checkpoint's fast tokenizer (the heads need offsets and word ids)."""
+    from .errors import ModelError
+
+    try:
+        from transformers import AutoTokenizer
+
+        tok = AutoTokenizer.from_pretrained(path, trust_remote_code=False)
+    except Exception as exc:
+        raise ModelError(f"cannot load the tokenizer of {path}: {type(exc).__name__}") from None
+    if not getattr(tok, "is_fast", False):
+        raise ModelError(f"checkpoint {path} has no fast tokenizer (tokenizer.json)")
+    return tok

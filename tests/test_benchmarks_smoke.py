@@ -69,3 +69,13 @@ def test_gpu_check_dry_run_on_the_cpu():
     assert "robustx engine" in res.stdout and "fixed pad 128, fp32" in res.stdout
     assert "vs fp32 loop" in res.stdout and "peak MiB" in res.stdout
     assert "== 2. attack queries/s" in res.stdout and "== 3. train steps/s" in res.stdout
+
+
+def test_gpu_train_smoke_runs_on_the_cpu():
+    """benchmarks/gpu_train_smoke.py at a tiny size (the GPU run is docs/experiment.md's)."""
+    pytest.importorskip("accelerate")
+    out = run("gpu_train_smoke.py", "--size", "tiny", "--steps", "2", "--methods", "none,fgm",
+              "--length", "16")
+    rows = [line.split() for line in out.splitlines() if line.split()[:1] in (["none"], ["fgm"])]
+    assert len(rows) == 2 and all(float(r[1]) > 0 for r in rows), out
+    assert "full recipe: mnli 392702 + squad 87599 examples" in out

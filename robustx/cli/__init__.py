@@ -105,6 +105,20 @@ def _cmd_gate(a: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _cmd_train(a: argparse.Namespace) -> int:
+    doc = api.train(
+        a.base, a.task, a.data, a.out, eval_data=a.eval_data, intermediate=a.intermediate,
+        adversarial=a.adversarial, adv_eps=a.adv_eps, adv_steps=a.adv_steps, adv_lr=a.adv_lr,
+        noise=a.noise, noise_rate=a.noise_rate, noise_severity=a.noise_severity,
+        epochs=a.epochs, lr=a.lr, batch_size=a.batch_size, grad_accum=a.grad_accum,
+        max_length=a.max_length, seed=a.seed, device=a.device, precision=a.precision,
+        save_steps=a.save_steps, resume=a.resume, force=a.force, progress=_progress(a), command=_command_line(a.argv),
+    )
+    if not a.quiet and api.is_main_process():
+        render.training(doc, Path(a.out))
+    return 0
+
+
 def _cmd_profiles(_: argparse.Namespace) -> int:
     render.profiles(api.list_profiles())
     return 0
@@ -116,7 +130,8 @@ def _cmd_tasks(_: argparse.Namespace) -> int:
 
 
 COMMANDS = {"corrupt": _cmd_corrupt, "evaluate": _cmd_evaluate, "profiles": _cmd_profiles,
-            "tasks": _cmd_tasks, "compare": _cmd_compare, "gate": _cmd_gate, "attack": _cmd_attack}
+            "tasks": _cmd_tasks, "compare": _cmd_compare, "gate": _cmd_gate, "attack": _cmd_attack,
+            "train": _cmd_train}
 
 
 def _one_line(exc: BaseException) -> str:

@@ -132,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_compare_gate(sub)
     _add_attack(sub)
+    _add_train(sub)
     sub.add_parser("profiles", help="list shipped noise profiles with their signatures")
     sub.add_parser("tasks", help="list tasks, families, languages and hub configs")
     return p
@@ -182,6 +183,75 @@ def _add_attack(sub) -> None:
     a.add_argument("--out", required=True, help="output folder (refused if it exists)")
     a.add_argument("--force", action="store_true", help="replace an existing output folder")
     a.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+
+def _number(what: str, lo: float, hi: float | None = None, *, open_lo: bool = False):
+    """argparse type for a float in ``lo..hi`` (``open_lo``: above ``lo``)."""
+
+    def number(value: str) -> float:
+        try:
+            x = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what}, got {value!r}") from None
+        if not (x > lo if open_lo else x >= lo) or (hi is not None and x > hi) or x != x:
+            raise argparse.ArgumentTypeError(f"{what}, got {value}")
+        return x
+
+    return number
+
+
+def _add_train(sub) -> None:
+    t = sub.add_parser(
+        "train", help="fine-tune a checkpoint (intermediate stages, adversarial or noisy)",
+        description="Fine-tune BASE on TASK, after optional English intermediate stages, with an "
+        "embedding-space perturbation (FGM, PGD, FreeLB, R3F) or robustx noise on the training "
+        "data. Writes a safetensors checkpoint for `robustx evaluate`/`compare`, a model card "
+        "with the recipe string, and training.json with the loss curves. See docs/experiment.md.")
+    t.add_argument("base", help="transformers checkpoint: local folder or hub id "
+                   "(e.g. FacebookAI/xlm-roberta-large)")
+    t.add_argument("--task", required=True, help="target task (classification, tagging or QA; "
+                   "see `robustx tasks`)")
+    t.add_argument("--data", required=True, help="training data: file or folder, any layout "
+                   "robustx reads")
+    t.add_argument("--eval-data", help="dev data for TASK (its loss is logged each epoch)")
+    t.add_argument("--intermediate", action="append", default=[], metavar="TASK_OR_FILE",
+                   help="an intermediate stage before TASK: a data file or folder, or a task "
+                   "name (the hub's English train split); repeat for several, in order")
+    t.add_argument("--adversarial", default="none", metavar="METHOD",
+                   help="none|fgm|pgd|freelb|r3f: perturbation of the input embeddings "
+                   "(default none)")
+    t.add_argument("--adv-eps", type=_number("--adv-eps must be >= 0", 0.0),
+                   help="radius of the per-example L2 ball (default: the method's)")
+    t.add_argument("--adv-steps", type=_positive, help="ascent steps (pgd, freelb)")
+    t.add_argument("--adv-lr", type=_number("--adv-lr must be >= 0", 0.0),
+                   help="ascent step size (pgd, freelb)")
+    t.add_argument("--noise", metavar="PROFILE", help="robustx noise profile applied to the "
+                   "training data on the fly")
+    t.add_argument("--noise-rate", type=_number("--noise-rate must be within 0..1", 0.0, 1.0),
+                   default=0.5, help="share of examples replaced by their noisy copy "
+                   "(default 0.5)")
+    t.add_argument("--noise-severity", type=_severity, help="1..5 (default: the profile's)")
+    t.add_argument("--epochs", type=_number("--epochs must be > 0", 0.0, open_lo=True),
+                   default=3.0, help="epochs per stage (default 3)")
+    t.add_argument("--lr", type=_number("--lr must be > 0", 0.0, open_lo=True), default=2e-5,
+                   help="peak learning rate, linear warm-up over 10%% and decay (default 2e-5)")
+    t.add_argument("--batch-size", type=_positive, default=32, help="per device (default 32)")
+    t.add_argument("--grad-accum", type=_positive, default=1,
+                   help="gradient accumulation steps (default 1)")
+    t.add_argument("--max-length", type=_int_type("--max-length must be >= 8", 8),
+                   help="tokens per example or window (default: 128; QA 384, as XTREME)")
+    t.add_argument("--seed", type=_seed, default=0, help="seed (default 0)")
+    t.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    t.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
+                   help="auto: bf16 on CUDA when supported, else fp32")
+    t.add_argument("--save-steps", type=_positive, help="save Trainer checkpoints every N "
+                   "steps (in .OUT.partial beside --out until the run succeeds)")
+    t.add_argument("--resume", action="store_true", help="continue an interrupted run from "
+                   "its --save-steps checkpoints (same command plus --resume)")
+    t.add_argument("--out", required=True, help="checkpoint folder (refused if it exists)")
+    t.add_argument("--force", action="store_true", help="replace an existing --out (and "
+                   "start over instead of resuming)")
+    t.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
 
 def _add_compare_gate(sub) -> None:

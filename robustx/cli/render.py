@@ -194,3 +194,19 @@ def tasks(listing: dict[str, Any]) -> None:
         t.add_row(task["name"], task["family"], task["metric"], task["split"],
                   f"{len(task['languages'])}: {' '.join(task['languages'])}", task["hub_config"])
     _console().print(t)
+
+
+def training(doc: dict[str, Any], out: Path) -> None:
+    """One row per stage of a train run, then the recipe string, on stderr."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title=escape(f"robustx train -> {out}"))
+    for col in ("stage", "family", "examples", "noisy", "steps", "train loss"):
+        t.add_column(col, justify="left" if col in ("stage", "family") else "right")
+    for s in doc["stages"]:
+        t.add_row(escape(s["name"]), escape(s["family"]), str(s["examples"]),
+                  str(s["noisy_examples"]), str(s["steps"]), f"{s['train_loss']:.4f}")
+    console = _console(stderr=True)
+    console.print(t)
+    _signature(console, doc["recipe"], "recipe")

@@ -29,7 +29,7 @@ from .intensity import LangStats, stats_row, summed
 from .profiles import Profile
 from .signature import signature
 
-__all__ = ["corrupt_batch", "make_plan", "run_corruption"]
+__all__ = ["corrupt_batch", "corrupt_split", "make_plan", "run_corruption"]
 
 BATCH = 512
 # ``num_proc=None`` (auto) starts one process per this many rows, up to the cores available:
@@ -181,6 +181,27 @@ def _batches(split: Split, plan: Plan, num_proc: int
         start += size
 
 
+def split_langs(split: Split) -> list[str]:
+    """The languages of a split's rows (those of its language column for a mixed file)."""
+    if split.lang != "mixed":
+        return [split.lang]
+    return sorted({row_lang(v, split.lang) for c in LANG_COLUMNS
+                   if c in split.dataset.column_names for v in split.dataset.unique(c)})
+
+
+def corrupt_split(split: Split, profile: Profile, seed: int) -> Split:
+    """A noisy copy of ``split`` in memory (for training on noise): the same rows and columns,
+    rows in a language the profile cannot serve unchanged; a UsageError when it serves none."""
+    import dataclasses
+
+    disabled, passthrough = coverage(profile, split_langs(split), None)
+    plan = make_plan(split, profile, seed, disabled, frozenset(passthrough))
+    noisy = split.dataset.map(corrupt_batch, batched=True, with_indices=True, batch_size=BATCH,
+                              fn_kwargs={"plan": plan}, load_from_cache_file=False,
+                              keep_in_memory=True)
+    return dataclasses.replace(split, dataset=noisy.remove_columns([STAT, STAT_LANG]))
+
+
 def out_relpath(split: Split) -> str:
     return split.relpath
 
@@ -206,10 +227,7 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} exists and is not a folder")
     bad = profile.uncovered(s.lang for s in splits)
-    langs = sorted({s.lang for s in splits if s.lang != "mixed"} |
-                   {row_lang(v, s.lang) for s in splits if s.lang == "mixed"
-                    for c in LANG_COLUMNS if c in s.dataset.column_names
-                    for v in s.dataset.unique(c)})
+    langs = sorted({lang for s in splits for lang in split_langs(s)})
     # A whole file in a language the profile does not list is skipped by the caller unless it
     # was asked for; here it is refused like any language asked for and not served.
     disabled, passthrough = coverage(profile, langs, sorted({*bad, *(requested or ())}))

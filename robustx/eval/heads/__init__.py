@@ -88,6 +88,7 @@ class Head:
     trained: bool = True
     layered: bool = False
     attackable: bool = False  # :meth:`outcomes` is implemented (``robustx attack``)
+    train_length: int = 128  # default --max-length of `robustx train` (XTREME's scripts)
 
     def params(self, model_config, layer: int | None, metric=None, pool: str | None = None
                ) -> dict[str, Any]:
@@ -108,6 +109,18 @@ class Head:
                  ) -> list[Outcome]:
         """One :class:`Outcome` per row of a labelled ``split`` (see ``attackable``)."""
         raise NotImplementedError
+
+    def train_config(self, labels: Sequence[str]) -> dict[str, Any]:
+        """Config overrides of a model trained for this head: one output per label."""
+        return {"num_labels": len(labels), "id2label": dict(enumerate(labels)),
+                "label2id": {n: i for i, n in enumerate(labels)}}
+
+    def train_features(self, tokenizer, split, max_length: int, labels: Sequence[str]
+                       ) -> list[tuple[int, dict[str, Any]]]:
+        """Training features with their targets, each with the row it comes from: encoded by
+        the same code as :meth:`predict`'s inputs, so training and evaluation see the same
+        tokens. ``labels``: the model's label names, index = output id."""
+        raise NotImplementedError(f"{type(self).__name__} has no training head")
 
 
 HEADS: Registry[Head] = Registry("model head")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...errors import InputError
 from ...tasks import PAIR
-from ...tasks.labels import gold_labels, gold_names, label_space
+from ...tasks.labels import gold_labels, gold_names, label_space, unknown_labels
 from .. import engine
 from . import HEADS, Head, Outcome, check_gold, match_labels
 
@@ -82,6 +83,22 @@ class ClassifyHead(Head):
 
     def predict(self, model, tokenizer, split, config, params, metric):
         return predict(model, tokenizer, split, config)
+
+    def train_features(self, tokenizer, split, max_length, labels):
+        gold = gold_labels(split, split.label_names)
+        index = label_index(labels, gold, split.source, "label")
+        feats = encode(tokenizer, split, max_length)
+        return [(i, {**f, "labels": index[g.lower()]})
+                for i, (f, g) in enumerate(zip(feats, gold, strict=True))]
+
+
+def label_index(labels, gold, source: str, what: str) -> dict[str, int]:
+    """Lower-cased label name -> output id; an InputError for gold outside ``labels``."""
+    bad = unknown_labels(gold, labels)
+    if bad:
+        raise InputError(f"{source}: gold {what}(s) {bad[:5]} are not among the model's "
+                         f"{what}s {list(labels)}")
+    return {str(n).lower(): i for i, n in enumerate(labels)}
 
 
 HEADS.add(PAIR, ClassifyHead())

@@ -171,6 +171,25 @@ def predict(model, tokenizer, split, config: engine.EngineConfig, params: QAPara
     return decode(rows, meta, contexts, params), []
 
 
+def answer_tokens(offsets, start: int, end: int) -> tuple[int, int]:
+    """Token positions of the answer ``context[start:end]`` in one window (``offsets``: the
+    window's context offsets, None elsewhere); (0, 0), the first token, when the window does
+    not hold the whole answer (as in XTREME's ``run_squad.py``)."""
+    first = last = None
+    for i, o in enumerate(offsets):
+        if o is None or o[1] <= o[0]:
+            continue
+        if first is None and o[1] > start:
+            first = i
+        if o[0] < end:
+            last = i
+    inside = [o for o in offsets if o is not None]
+    if (first is None or last is None or last < first or not inside
+            or inside[0][0] > start or inside[-1][1] < end):
+        return 0, 0
+    return first, last
+
+
 class QAHead(Head):
     attackable = True
 
@@ -181,6 +200,28 @@ class QAHead(Head):
         f1 = metric.example_stats(preds, split)["f1"]
         return [Outcome(f / 100, frozenset({0} if f > 0 else ()), p)
                 for f, p in zip(f1, preds, strict=True)]
+
+    train_length = 384
+
+    def train_config(self, labels):
+        """Two outputs per token, the start and end logits, as transformers' QA heads."""
+        return super().train_config(["LABEL_0", "LABEL_1"])
+
+    def train_features(self, tokenizer, split, max_length, labels):
+        """Every window of every answered question, with the first answer's token start and
+        end (the first token where the window does not hold it); unanswered rows are left out."""
+        params = QAParams(max_seq_len=max_length)
+        feats, meta = encode(tokenizer, split, params, max_length)
+        answers = split.dataset[split.fields["answers"]]
+        out = []
+        for feat, win in zip(feats, meta, strict=True):
+            a = answers[win.example]
+            texts, starts = list(a.get("text") or ()), list(a.get("answer_start") or ())
+            if not texts or not str(texts[0]) or not starts:
+                continue
+            s, e = answer_tokens(win.offsets, int(starts[0]), int(starts[0]) + len(texts[0]))
+            out.append((win.example, {**feat, "start_positions": s, "end_positions": e}))
+        return out
 
     def params(self, model_config, layer, metric=None, pool=None):
         return QAParams().as_dict()

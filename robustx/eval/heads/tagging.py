@@ -16,7 +16,7 @@ from ...tasks import TAGGING
 from ...tasks.labels import gold_labels, gold_names, label_space
 from .. import engine
 from . import HEADS, Head, Outcome, check_gold, match_labels
-from .classify import max_len
+from .classify import label_index, max_len
 
 
 def windows(word_pieces: list[list[int]], room: int) -> list[tuple[int, list[list[int]]]]:
@@ -128,10 +128,27 @@ class TaggingHead(Head):
             if len(words) != len(tags):
                 raise InputError(f"{split.source}: row {n + 1} has {len(words)} tokens but "
                                  f"{len(tags)} tags")
+        if metric is None:
+            return
         check_gold(split, metric, lambda: gold_labels(split, split.label_names), "tag")
 
     def predict(self, model, tokenizer, split, config, params, metric):
         return predict(model, tokenizer, split, config)
+
+    def train_features(self, tokenizer, split, max_length, labels):
+        """A tag on each word's first sub-word, -100 (ignored by the loss) everywhere else:
+        the positions :func:`predict` reads."""
+        self.check(split, None)
+        rows = [gold_names(r, split.label_names) for r in split.dataset[split.fields["tags"]]]
+        index = label_index(labels, [t for r in rows for t in r], split.source, "tag")
+        feats, meta, _ = encode(tokenizer, split, max_length)
+        out = []
+        for feat, (ex, first, positions) in zip(feats, meta, strict=True):
+            target = [-100] * len(feat["input_ids"])
+            for k, pos in enumerate(positions):
+                target[pos] = index[rows[ex][first + k].lower()]
+            out.append((ex, {**feat, "labels": target}))
+        return out
 
 
 HEADS.add(TAGGING, TaggingHead())
