@@ -7,7 +7,8 @@ intermediate-task training buy robustness on noisy multilingual test data?
    (``xnli``'s English training data), plus a test set in en, de, es and fr;
 3. ``robustx train`` three times, the same recipe except for what makes it robust:
    ``standard``, ``--adversarial freelb`` and ``--noise typo``;
-4. ``robustx compare`` of each robust model against the standard one on typo-noised test data;
+4. ``robustx compare --attack`` of each robust model against the standard one on typo-noised
+   test data and under attack (each model under its own attack and under the other's);
 5. ``report.md``: B − A with paired-bootstrap CIs per condition, from the compare reports.
 
     python examples/seed_experiment.py --out seed
@@ -128,12 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         rep = out / f"compare-{name}"
         robustx("compare", str(out / "standard"), str(out / name), "--data", str(test),
                 "--profile", "typo", "--severity", severities, "--seed", str(args.seed),
+                "--attack", "--budget", "0.15",  # the worst case too: each model attacked
                 "--device", "cpu", "--no-cache", "--quiet", "--force", "--out", str(rep))
         reports[name] = rep
-    # ATTACK: `robustx compare --attack` (word-level attacks against each model) is being
-    # built separately; when it lands, add it to the compare calls above, e.g.
-    #   robustx("compare", ..., "--attack", "<recipe>", ...)
-    # and its rows join the tables below unchanged.
 
     recipes = {name: json.loads((out / name / "training.json").read_text("utf-8"))["recipe"]
                for name in models}

@@ -1,4 +1,5 @@
-"""examples/seed_experiment.py --tiny end to end: three trained models, two compares, a report."""
+"""examples/seed_experiment.py --tiny end to end: three trained models, two compares (noise and
+attack), a report."""
 
 from __future__ import annotations
 
@@ -35,10 +36,14 @@ def test_seed_experiment_runs_and_reports(tmp_path):
     for name in ("freelb", "typo"):
         doc = json.loads((out / f"compare-{name}" / "report.json").read_text("utf-8"))
         assert doc["failures"] == [] and doc["languages"] == ["de", "en", "es", "fr"]
-        en = {r["severity"]: r for r in doc["results"] if r["lang"] == "en"}
-        assert sorted(en) == [0, 3, 5]
-        assert en[0]["score_a"] >= 80  # the standard model learned English
+        en = {(r["profile"], r["severity"]): r for r in doc["results"] if r["lang"] == "en"}
+        assert sorted(en) == [("attack", 3), ("attack-transfer", 3), ("clean", 0), ("typo", 3),
+                              ("typo", 5)]
+        assert en["clean", 0]["score_a"] >= 80  # the standard model learned English
+        # the worst case is worse than random noise for the model it was searched against
+        assert en["attack", 3]["score_a"] < en["typo", 5]["score_a"]
     report = (out / "report.md").read_text("utf-8")
     assert report.count("| clean |") == 2 and report.count("| typo s5 |") == 2
+    assert report.count("| attack s3 |") == 2 and report.count("| attack-transfer s3 |") == 2
     assert "## freelb vs standard" in report and "## typo vs standard" in report
     assert all(r in report for r in recipes.values())
