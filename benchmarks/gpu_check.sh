@@ -8,16 +8,19 @@
 # 1. evaluation: robustx's engine in bf16 vs an XTREME-style fixed-padding loop in fp32,
 #    XLM-R-large-sized architecture from a config (random weights, no download), an
 #    XNLI-sized split of 75,150 pairs: examples/s, tokens/s, ratio, peak GPU memory;
-# 2. attack queries/s and 3. train steps/s: hooks, filled in once those commands exist.
-# Each section has its own time limit so that one slow part cannot eat the others' time.
+# 2. attack: `robustx attack` on the demo's two tiny classifiers (queries/s, examples/s);
+# 3. train: `robustx train` at XLM-R large's shape in bf16, no perturbation vs FreeLB
+#    (steps/s, peak memory; benchmarks/gpu_train_smoke.py).
+# Each section has its own time limit so that one slow part cannot eat the others' time
+# (330 + 90 + 90 s at most: under 8 minutes with the start-up).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 
 if [[ "${1:-}" == "--tiny" ]]; then
-    SIZE=tiny N=64 DEVICE=cpu LIMIT=300
+    SIZE=tiny N=64 DEVICE=cpu LIMIT=300 ATTACK_N=3 STEPS=2 TRAIN_LEN=16 SIDE_LIMIT=300
 else
-    SIZE=large N=75150 DEVICE=cuda LIMIT=420
+    SIZE=large N=75150 DEVICE=cuda LIMIT=330 ATTACK_N=50 STEPS=10 TRAIN_LEN=128 SIDE_LIMIT=90
     python -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 'no CUDA device: use --tiny for a CPU dry run')"
     nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
 fi
@@ -29,13 +32,9 @@ timeout "$LIMIT" python benchmarks/bench_evaluate.py --size "$SIZE" --device "$D
     --precision bf16 --n "$N" --repeats 1 --skip-unbatched --methods robustx,fixed-fp32
 
 echo "== 2. attack queries/s"
-# HOOK (robustx attack): once the command exists, time it here on the same large model and a
-# slice of the split, and print queries/s; e.g.
-#   timeout 60 python benchmarks/bench_attack.py --size "$SIZE" --device "$DEVICE" --n 512
-echo "(not wired yet: robustx attack)"
+timeout "$SIDE_LIMIT" python benchmarks/bench_attack.py --device "$DEVICE" --n "$ATTACK_N" \
+    || echo "(attack section stopped: exit $?)"
 
 echo "== 3. train steps/s"
-# HOOK (robustx train): once the command exists, time a fixed number of optimizer steps here on
-# the large model in bf16, and print steps/s and peak memory; e.g.
-#   timeout 60 python benchmarks/bench_train.py --size "$SIZE" --device "$DEVICE" --steps 50
-echo "(not wired yet: robustx train)"
+timeout "$SIDE_LIMIT" python benchmarks/gpu_train_smoke.py --size "$SIZE" --steps "$STEPS" \
+    --methods none,freelb --length "$TRAIN_LEN" || echo "(train section stopped: exit $?)"

@@ -69,6 +69,8 @@ def test_gpu_check_dry_run_on_the_cpu():
     assert "robustx engine" in res.stdout and "fixed pad 128, fp32" in res.stdout
     assert "vs fp32 loop" in res.stdout and "peak MiB" in res.stdout
     assert "== 2. attack queries/s" in res.stdout and "== 3. train steps/s" in res.stdout
+    assert "noise-augmented" in res.stdout and "section stopped" not in res.stdout
+    assert "freelb" in res.stdout.split("== 3. train steps/s")[1]
 
 
 def test_gpu_train_smoke_runs_on_the_cpu():
