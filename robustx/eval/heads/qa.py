@@ -174,7 +174,7 @@ def predict(model, tokenizer, split, config: engine.EngineConfig, params: QAPara
 class QAHead(Head):
     attackable = True
 
-    def outcomes(self, model, tokenizer, split, config, params, metric):
+    def outcomes(self, model, tokenizer, split, config, params, metric, corpus=None):
         """Per question: the F1 of the predicted answer (its support, 0..1; right while above
         0) and the answer."""
         preds, _ = predict(model, tokenizer, split, config, QAParams(**params))

@@ -31,7 +31,7 @@ from typing import Any
 from ...errors import InputError, UsageError
 from ...tasks import RETRIEVAL
 from .. import engine
-from . import HEADS, Head
+from . import HEADS, Head, Outcome
 from .classify import max_len
 
 POOLS = ("cls", "mean")
@@ -276,11 +276,75 @@ def mine(p: Pools, embed_texts: Callable[[list[str]], Any], k: int = 4) -> list[
     return pool_candidates(cands, src_texts, tgt_texts, p)
 
 
+@dataclass(frozen=True)
+class Targets:
+    """A split's distinct target sentences (by text), embedded once: what an attacked source
+    is ranked against. ``rows[j]``: the first row holding target ``j``."""
+
+    index: dict[str, int]
+    rows: list[int]
+    embeddings: Any
+
+
+def targets(model, tokenizer, split, config: engine.EngineConfig, layer: int, pool: str
+            ) -> Targets:
+    """The :class:`Targets` of ``split`` (every row has a target: Tatoeba's check)."""
+    index: dict[str, int] = {}
+    rows: list[int] = []
+    for i, t in enumerate(split.dataset[split.fields["target"]]):
+        if str(t) not in index:
+            index[str(t)] = len(rows)
+            rows.append(i)
+    return Targets(index, rows, embed(model, tokenizer, list(index), layer, config, pool))
+
+
+def source_outcomes(model, tokenizer, split, config: engine.EngineConfig, layer: int,
+                    pool: str, corpus: Targets) -> list[Outcome]:
+    """Per row: its source ranks every target of ``corpus`` by cosine similarity; right when
+    the row's own target (or one of the same text) is the nearest (first on ties, as
+    :func:`knn`); support: the gold target's similarity minus the best other target's, so it
+    drops below 0 when another target takes the top; pred: the top target's first row."""
+    import numpy as np
+
+    f, ds = split.fields, split.dataset
+    src = embed(model, tokenizer, [str(x) for x in ds[f["source"]]], layer, config, pool)
+    sims = src @ corpus.embeddings.T
+    out = []
+    for row, gold_text in zip(sims, ds[f["target"]], strict=True):
+        gold = corpus.index[str(gold_text)]
+        top = int(np.argmax(row))
+        others = np.delete(row, gold)
+        support = float(row[gold] - others.max()) if len(others) else float(row[gold])
+        out.append(Outcome(support, frozenset({0} if top == gold else ()), corpus.rows[top]))
+    return out
+
+
 class RetrievalHead(Head):
-    """The encoder alone; the metric's ``retrieval_mode`` says what to retrieve."""
+    """The encoder alone; the metric's ``retrieval_mode`` says what to retrieve.
+
+    An attack (``nearest`` mode, Tatoeba) rewrites sources and ranks the split's fixed targets
+    for each: the direction in which one source's rewrite cannot change another row's result.
+    """
 
     trained = False
     layered = True
+    attackable = True
+
+    def can_attack(self, metric):
+        return metric.retrieval_mode == "nearest"
+
+    def corpus(self, model, tokenizer, split, config, params, metric):
+        return targets(model, tokenizer, split, config, params["layer"], params["pooling"])
+
+    def outcomes(self, model, tokenizer, split, config, params, metric, corpus=None):
+        if corpus is None:
+            corpus = self.corpus(model, tokenizer, split, config, params, metric)
+        return source_outcomes(model, tokenizer, split, config, params["layer"],
+                               params["pooling"], corpus)
+
+    def outcome_score(self, outcomes, split, metric):
+        """Source-to-target top-1 accuracy (percent), the attack's own direction."""
+        return 100 * sum(bool(o.right) for o in outcomes) / len(outcomes) if outcomes else 0.0
 
     def params(self, model_config, layer, metric=None, pool=None):
         mode = getattr(metric, "retrieval_mode", None) or "nearest"
