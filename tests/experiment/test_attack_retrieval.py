@@ -181,3 +181,26 @@ def test_what_stays_unsupported_exits_2(tiny_checkpoints, tmp_path, capsys, args
     err = capsys.readouterr().err
     assert err.startswith("robustx: error:") and needle in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_compare_attack_runs_on_tatoeba(tiny_checkpoints, tmp_path, monkeypatch):
+    """compare --attack attacks both encoders and scores the adversarial splits as evaluate
+    does (XTREME's direction); the success rates are the attacks' own."""
+    from tests.fixtures.tiny_models import build
+
+    monkeypatch.setenv("ROBUSTX_CACHE", str(tmp_path / "cache"))
+    other = build("retrieval", tmp_path / "b", seed=7)
+    out = tmp_path / "report"
+    assert main(["compare", str(tiny_checkpoints["retrieval"]), str(other), "--task",
+                 "tatoeba", "--sample", "--lang", "de,ru", "--attack", "--out", str(out),
+                 "--device", "cpu", "--quiet"]) == 0
+    doc = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [c["key"] for c in doc["conditions"]] == ["clean", "typo-s3", "attack-s3",
+                                                    "attack-transfer-s3"]
+    for k in "AB":
+        adv = out / "attack" / k
+        own = json.loads((adv / "attack.json").read_text(encoding="utf-8"))
+        assert doc["settings"]["attack"]["success_rate"][k] == own["average"]["success_rate"]
+        row = {r["lang"]: r for r in doc["results"] if r["profile"] == "attack"}["de"]
+        assert row["score_" + k.lower()] == pytest.approx(
+            own["results"]["de"]["evaluate_robust_score"])
