@@ -75,6 +75,9 @@ def test_scores_are_source_to_target_top1_and_evaluate_scores_the_output(
             clean_eval["results"][split.lang]["score"])
         assert r["evaluate_robust_score"] == pytest.approx(
             adv_eval["results"][split.lang]["score"])
+    rows = list(doc["results"].values())
+    for k in ("robust_score", "evaluate_robust_score"):
+        assert doc["average"][k] == pytest.approx(sum(r[k] for r in rows) / len(rows), abs=1e-4)
     # the two directions differ: attack.json's own score is not evaluate's
     assert any(r["robust_score"] != r["evaluate_robust_score"] for r in doc["results"].values())
 
