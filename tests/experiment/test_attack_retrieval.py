@@ -159,31 +159,73 @@ def test_laser_layout_comes_back_within_bounds_and_reproducible(tiny_checkpoints
     assert scores["results"]["de"]["score"] == pytest.approx(r["evaluate_robust_score"])
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--task", "bucc", "--sample"], "scored by bucc"),
-    (["--task", "tatoeba", "--data", "UNALIGNED"], "no gold"),
-])
-def test_what_stays_unsupported_exits_2(tiny_checkpoints, tmp_path, capsys, args, needle):
-    """BUCC (mined over the whole corpus) and XTREME's unaligned Tatoeba files (no pairing by
-    row) are refused with one line and exit 2."""
+def test_unaligned_tatoeba_files_exit_2(tiny_checkpoints, tmp_path, capsys):
+    """XTREME's unaligned Tatoeba files (one side a row, no pairing by row) have no gold to
+    attack: one line and exit 2."""
     from robustx.tasks.sources import load_splits
 
-    if "UNALIGNED" in args:
-        split, = load_splits("tatoeba", ["de"], None, sample=True)
-        rows = list(split.dataset)
-        folder = tmp_path / "xt" / "t"
-        folder.mkdir(parents=True)
-        (folder / "de-en.de").write_text("".join(r["source_sentence"] + "\n" for r in rows),
-                                         encoding="utf-8")
-        (folder / "de-en.en").write_text("".join(r["target_sentence"] + "\n" for r in rows),
-                                         encoding="utf-8")
-        args = [a.replace("UNALIGNED", str(tmp_path / "xt")) for a in args]
+    split, = load_splits("tatoeba", ["de"], None, sample=True)
+    rows = list(split.dataset)
+    folder = tmp_path / "xt" / "t"
+    folder.mkdir(parents=True)
+    (folder / "de-en.de").write_text("".join(r["source_sentence"] + "\n" for r in rows),
+                                     encoding="utf-8")
+    (folder / "de-en.en").write_text("".join(r["target_sentence"] + "\n" for r in rows),
+                                     encoding="utf-8")
     out = tmp_path / "o"
-    assert main(["attack", str(tiny_checkpoints["retrieval"]), *args, "--out", str(out),
-                 "--device", "cpu", "--quiet"]) == 2
+    assert main(["attack", str(tiny_checkpoints["retrieval"]), "--task", "tatoeba", "--data",
+                 str(tmp_path / "xt"), "--out", str(out), "--device", "cpu", "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("robustx: error:") and needle in err and "Traceback" not in err
+    assert err.startswith("robustx: error:") and "no gold" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_bucc_sample_scores(tiny_checkpoints, tmp_path):
+    """BUCC: gold pairs are attacked on the forward margin; evaluate_* are evaluate's F1 of the
+    clean input and of the output."""
+    ckpt = tiny_checkpoints["retrieval"]
+    out = tmp_path / "adv"
+    doc = api.attack(ckpt, "bucc", out, sample=True, langs=["de", "zh"], device="cpu")
+    rows = list(doc["results"].values())
+    assert sum(r["attacked"] for r in rows) and sum(r["succeeded"] for r in rows)
+    clean_eval = api.evaluate(ckpt, "bucc", data=SAMPLE_DIR / "bucc", device="cpu",
+                              cache_dir=tmp_path / "c1")
+    adv_eval = api.evaluate(ckpt, "bucc", data=out, device="cpu", cache_dir=tmp_path / "c2")
+    for lang, r in doc["results"].items():
+        assert r["robust_score"] <= r["clean_score"]
+        assert r["succeeded"] <= r["attacked"] == round(r["clean_score"] * r["n"] / 100)
+        assert r["evaluate_clean_score"] == pytest.approx(clean_eval["results"][lang]["score"])
+        assert r["evaluate_robust_score"] == pytest.approx(adv_eval["results"][lang]["score"])
+
+
+def test_bucc_files_come_back_with_ids_gold_and_english_unchanged(tiny_checkpoints, tmp_path):
+    """XTREME's BUCC layout (ids, full corpora, a gold file): only sources with a gold partner
+    are rewritten, the English and gold files come back byte for byte, reproducibly."""
+    from tests.tasks.io.test_xtreme_layouts import BUCC_DE, BUCC_EN, BUCC_GOLD, write_tree
+
+    data = write_tree(tmp_path / "in", {"bucc2018/de-en.dev.de": BUCC_DE,
+                                        "bucc2018/de-en.dev.en": BUCC_EN,
+                                        "bucc2018/de-en.dev.gold": BUCC_GOLD})
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        assert main(["attack", str(tiny_checkpoints["retrieval"]), "--task", "bucc", "--data",
+                     str(data / "bucc2018"), "--out", str(out), "--device", "cpu", "--quiet",
+                     "--budget", "0.5"]) == 0
+        outs.append(out)
+    a, b = outs
+    for f in ("de-en.dev.en", "de-en.dev.gold"):
+        assert (a / f).read_bytes() == (data / "bucc2018" / f).read_bytes()
+    assert (a / "de-en.dev.de").read_bytes() == (b / "de-en.dev.de").read_bytes()
+    gold = {line.split("\t")[0] for line in BUCC_GOLD.splitlines()}
+    clean = [line.split("\t") for line in BUCC_DE.splitlines()]
+    adv = [line.split("\t") for line in
+           (a / "de-en.dev.de").read_text(encoding="utf-8").splitlines()]
+    assert [x[0] for x in adv] == [x[0] for x in clean]
+    for (id_, text), (_, new) in zip(clean, adv, strict=True):
+        assert id_ in gold or new == text  # no gold partner: never attacked
+        assert sum(p != q for p, q in zip(text.split(), new.split(), strict=True)) <= \
+            max_changes(len(text.split()), 0.5)
 
 
 def test_compare_attack_runs_on_tatoeba(tiny_checkpoints, tmp_path, monkeypatch):
@@ -195,7 +237,7 @@ def test_compare_attack_runs_on_tatoeba(tiny_checkpoints, tmp_path, monkeypatch)
     other = build("retrieval", tmp_path / "b", seed=7)
     out = tmp_path / "report"
     assert main(["compare", str(tiny_checkpoints["retrieval"]), str(other), "--task",
-                 "tatoeba", "--sample", "--lang", "de,ru", "--attack", "--out", str(out),
+                 "tatoeba", "--sample", "--lang", "de", "--attack", "--out", str(out),
                  "--device", "cpu", "--quiet"]) == 0
     doc = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert [c["key"] for c in doc["conditions"]] == ["clean", "typo-s3", "attack-s3",

@@ -276,54 +276,92 @@ def mine(p: Pools, embed_texts: Callable[[list[str]], Any], k: int = 4) -> list[
     return pool_candidates(cands, src_texts, tgt_texts, p)
 
 
+def _key(text, id_) -> tuple[str, str]:
+    """How :func:`pools` tells sentences apart: by id when there is one, else by text."""
+    return ("text", str(text)) if id_ is None else ("id", str(id_))
+
+
+def _column(split, role: str) -> list:
+    f, ds = split.fields, split.dataset
+    return list(ds[f[role]]) if role in f else [None] * len(ds)
+
+
 @dataclass(frozen=True)
 class Targets:
-    """A split's distinct target sentences (by text), embedded once: what an attacked source
-    is ranked against. ``rows[j]``: the first row holding target ``j``."""
+    """A split's distinct targets (as :func:`pools` tells them apart), embedded once: what an
+    attacked source is ranked against. ``rows[j]``: the first row holding target ``j``.
+    ``means``: for BUCC's margin, each target's mean cosine to its ``k`` nearest sources of the
+    clean split (None for Tatoeba's plain cosine)."""
 
-    index: dict[str, int]
+    index: dict[tuple[str, str], int]
     rows: list[int]
     embeddings: Any
+    means: Any = None
+    k: int = 4
+
+    def gold(self, target, target_id) -> int | None:
+        return None if target is None else self.index[_key(target, target_id)]
 
 
-def targets(model, tokenizer, split, config: engine.EngineConfig, layer: int, pool: str
-            ) -> Targets:
-    """The :class:`Targets` of ``split`` (every row has a target: Tatoeba's check)."""
-    index: dict[str, int] = {}
+def targets(model, tokenizer, split, config: engine.EngineConfig, layer: int, pool: str,
+            margin_k: int | None = None) -> Targets:
+    """The :class:`Targets` of ``split``; with ``margin_k``, also each target's neighbourhood
+    mean over the clean sources (BUCC's ratio margin, :func:`margin_candidates`)."""
+    index: dict[tuple[str, str], int] = {}
     rows: list[int] = []
-    for i, t in enumerate(split.dataset[split.fields["target"]]):
-        if str(t) not in index:
-            index[str(t)] = len(rows)
+    texts: list[str] = []
+    for i, (t, id_) in enumerate(zip(_column(split, "target"), _column(split, "target_id"),
+                                     strict=True)):
+        if t is not None and _key(t, id_) not in index:
+            index[_key(t, id_)] = len(rows)
             rows.append(i)
-    return Targets(index, rows, embed(model, tokenizer, list(index), layer, config, pool))
+            texts.append(str(t))
+    tgt = embed(model, tokenizer, texts, layer, config, pool)
+    if margin_k is None:
+        return Targets(index, rows, tgt)
+    sources = list(dict.fromkeys(str(x) for x in _column(split, "source") if x is not None))
+    src = embed(model, tokenizer, sources, layer, config, pool)
+    means = knn(tgt, src, margin_k)[0].mean(axis=1) if len(src) and len(tgt) else None
+    return Targets(index, rows, tgt, means, margin_k)
 
 
 def source_outcomes(model, tokenizer, split, config: engine.EngineConfig, layer: int,
                     pool: str, corpus: Targets) -> list[Outcome]:
-    """Per row: its source ranks every target of ``corpus`` by cosine similarity; right when
-    the row's own target (or one of the same text) is the nearest (first on ties, as
-    :func:`knn`); support: the gold target's similarity minus the best other target's, so it
-    drops below 0 when another target takes the top; pred: the top target's first row."""
+    """Per row: its source ranks every target of ``corpus``, by cosine similarity (Tatoeba) or
+    by the forward ratio margin against the clean neighbourhoods (BUCC: ``corpus.means``);
+    right when the row's own target (or one that :func:`pools` cannot tell apart from it) is
+    first (first on ties, as :func:`knn`); support: the gold target's value minus the best
+    other target's, below 0 once another target takes the top; pred: the top target's first
+    row. A row without both sides is not a gold pair: nothing right, support 0, pred None."""
     import numpy as np
 
-    f, ds = split.fields, split.dataset
-    src = embed(model, tokenizer, [str(x) for x in ds[f["source"]]], layer, config, pool)
-    sims = src @ corpus.embeddings.T
-    out = []
-    for row, gold_text in zip(sims, ds[f["target"]], strict=True):
-        gold = corpus.index[str(gold_text)]
+    rows = list(zip(_column(split, "source"), _column(split, "target"),
+                    _column(split, "target_id"), strict=True))
+    live = [i for i, (src, tgt, _) in enumerate(rows) if src is not None and tgt is not None]
+    out = [Outcome(0.0, frozenset(), None)] * len(rows)
+    if not live or not len(corpus.rows):
+        return out
+    emb = embed(model, tokenizer, [str(rows[i][0]) for i in live], layer, config, pool)
+    sims = emb @ corpus.embeddings.T
+    if corpus.means is not None:  # ratio margin: cos / ((mean of x's k best + y's mean) / 2)
+        k = min(corpus.k, sims.shape[1])
+        x_means = -np.partition(-sims, k - 1, axis=1)[:, :k].mean(axis=1)
+        sims = sims / ((x_means[:, None] + corpus.means[None, :]) / 2)
+    for i, row in zip(live, sims, strict=True):
+        gold = corpus.gold(rows[i][1], rows[i][2])
         top = int(np.argmax(row))
         others = np.delete(row, gold)
         support = float(row[gold] - others.max()) if len(others) else float(row[gold])
-        out.append(Outcome(support, frozenset({0} if top == gold else ()), corpus.rows[top]))
+        out[i] = Outcome(support, frozenset({0} if top == gold else ()), corpus.rows[top])
     return out
 
 
 class RetrievalHead(Head):
     """The encoder alone; the metric's ``retrieval_mode`` says what to retrieve.
 
-    An attack (``nearest`` mode, Tatoeba) rewrites sources and ranks the split's fixed targets
-    for each: the direction in which one source's rewrite cannot change another row's result.
+    An attack rewrites sources and ranks the split's fixed targets for each: the direction in
+    which one source's rewrite cannot change another row's result (for BUCC's margin, with the
+    targets' neighbourhoods taken from the clean sources).
     """
 
     trained = False
@@ -331,10 +369,12 @@ class RetrievalHead(Head):
     attackable = True
 
     def can_attack(self, metric):
-        return metric.retrieval_mode == "nearest"
+        return metric.retrieval_mode in DEFAULTS
 
     def corpus(self, model, tokenizer, split, config, params, metric):
-        return targets(model, tokenizer, split, config, params["layer"], params["pooling"])
+        margin = params["margin_k"] if metric.retrieval_mode == "candidates" else None
+        return targets(model, tokenizer, split, config, params["layer"], params["pooling"],
+                       margin)
 
     def outcomes(self, model, tokenizer, split, config, params, metric, corpus=None):
         if corpus is None:
@@ -343,8 +383,11 @@ class RetrievalHead(Head):
                                params["pooling"], corpus)
 
     def outcome_score(self, outcomes, split, metric):
-        """Source-to-target top-1 accuracy (percent), the attack's own direction."""
-        return 100 * sum(bool(o.right) for o in outcomes) / len(outcomes) if outcomes else 0.0
+        """Source-to-target top-1 accuracy (percent) over the gold pairs (rows with both
+        sides), the attack's own direction."""
+        pairs = [o for o, p in zip(outcomes, pools(split).rows, strict=True)
+                 if None not in p]
+        return 100 * sum(bool(o.right) for o in pairs) / len(pairs) if pairs else 0.0
 
     def params(self, model_config, layer, metric=None, pool=None):
         mode = getattr(metric, "retrieval_mode", None) or "nearest"
