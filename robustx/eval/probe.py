@@ -37,8 +37,7 @@ def check_attackable(family: str, metric: str | None = None) -> None:
                          f"families: {', '.join(ok)})")
     if metric is not None and not head.can_attack(METRICS.get(metric)):
         raise UsageError(f"robustx attack does not support {family} tasks scored by {metric} "
-                         "yet: its prediction is mined over the whole corpus, so a rewrite of "
-                         "one sentence can change every pair")
+                         "yet")
 
 
 class Scorer:
