@@ -75,7 +75,8 @@ class Scorer:
 
     def score(self, outcomes: Sequence[Outcome], split=None) -> float:
         """The head's score of ``outcomes`` of the rows of ``split`` (default: the template)."""
-        return self.head.outcome_score(outcomes, split or self.template, self.metric)
+        return self.head.outcome_score(outcomes, self.template if split is None else split,
+                                       self.metric)
 
     def evaluate(self, split) -> float:
         """``robustx evaluate``'s score of ``split`` (its own prediction, not outcomes)."""
