@@ -180,18 +180,48 @@ def test_unaligned_tatoeba_files_exit_2(tiny_checkpoints, tmp_path, capsys):
     assert not out.exists()
 
 
+def _forward_margin_top1(ckpt, clean_sources, sources, targets, k=4):
+    """Percent of pairs whose source's best target by the forward ratio margin is its own,
+    the targets' neighbourhood means taken over the clean sources (recomputed here)."""
+    import numpy as np
+
+    from robustx.eval import checkpoint
+    from robustx.eval.engine import EngineConfig
+    from robustx.eval.heads.retrieval import embed
+    from robustx.tasks import RETRIEVAL
+
+    model, tok, _ = checkpoint.load(ckpt, RETRIEVAL, False)
+    n = model.config.num_hidden_layers
+    layer = max(n - 4, min(n, n // 2 + 2))
+    cfg = EngineConfig(device="cpu", progress=False)
+    x0, x, y = (embed(model, tok, list(t), layer, cfg, "cls")
+                for t in (clean_sources, sources, targets))
+    y_mean = np.sort(y @ x0.T, axis=1)[:, ::-1][:, :k].mean(axis=1)
+    cos = x @ y.T
+    x_mean = np.sort(cos, axis=1)[:, ::-1][:, :k].mean(axis=1)
+    margin = cos / ((x_mean[:, None] + y_mean[None, :]) / 2)
+    return 100 * float(np.mean(margin.argmax(axis=1) == np.arange(len(sources))))
+
+
 def test_bucc_sample_scores(tiny_checkpoints, tmp_path):
-    """BUCC: gold pairs are attacked on the forward margin; evaluate_* are evaluate's F1 of the
-    clean input and of the output."""
+    """BUCC: clean/robust_score are forward-margin top-1 over the gold pairs of the clean and
+    the written split; evaluate_* are evaluate's F1 of the clean input and of the output."""
     ckpt = tiny_checkpoints["retrieval"]
     out = tmp_path / "adv"
     doc = api.attack(ckpt, "bucc", out, sample=True, langs=["de", "zh"], device="cpu")
     rows = list(doc["results"].values())
     assert sum(r["attacked"] for r in rows) and sum(r["succeeded"] for r in rows)
-    clean_eval = api.evaluate(ckpt, "bucc", data=SAMPLE_DIR / "bucc", device="cpu",
-                              cache_dir=tmp_path / "c1")
+    clean_eval = api.evaluate(ckpt, "bucc", data=SAMPLE_DIR / "bucc", langs=["de", "zh"],
+                              device="cpu", cache_dir=tmp_path / "c1")
     adv_eval = api.evaluate(ckpt, "bucc", data=out, device="cpu", cache_dir=tmp_path / "c2")
     for lang, r in doc["results"].items():
+        clean = _rows(SAMPLE_DIR / "bucc" / f"{lang}.jsonl")
+        adv = _rows(out / "bucc" / f"{lang}.jsonl")
+        assert [a["target_sentence"] for a in adv] == [c["target_sentence"] for c in clean]
+        for rows, key in ((clean, "clean_score"), (adv, "robust_score")):
+            assert r[key] == pytest.approx(_forward_margin_top1(
+                ckpt, [c["source_sentence"] for c in clean], [x["source_sentence"] for x in rows],
+                [c["target_sentence"] for c in clean]), abs=1e-4)
         assert r["robust_score"] <= r["clean_score"]
         assert r["succeeded"] <= r["attacked"] == round(r["clean_score"] * r["n"] / 100)
         assert r["evaluate_clean_score"] == pytest.approx(clean_eval["results"][lang]["score"])
