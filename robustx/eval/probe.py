@@ -25,12 +25,19 @@ __all__ = ["Outcome", "Scorer", "check_attackable"]
 MEMO_MAX = 100_000  # memoised outcomes kept before the memo starts over
 
 
-def check_attackable(family: str) -> None:
-    """UsageError for a family whose head cannot score examples for a search (yet)."""
-    if not HEADS.get(family).attackable:
+def check_attackable(family: str, metric: str | None = None) -> None:
+    """UsageError for a family (or a metric of it, by name) whose head cannot score examples
+    for a search (yet)."""
+    from .metrics import METRICS
+
+    head = HEADS.get(family)
+    if not head.attackable:
         ok = sorted(n for n, h in HEADS.items() if h.attackable)
         raise UsageError(f"robustx attack does not support {family} tasks yet (supported "
                          f"families: {', '.join(ok)})")
+    if metric is not None and not head.can_attack(METRICS.get(metric)):
+        raise UsageError(f"robustx attack does not support {family} tasks scored by {metric} "
+                         "yet")
 
 
 class Scorer:
@@ -44,7 +51,7 @@ class Scorer:
                  allow_pickle: bool = False) -> None:
         from . import checkpoint as ckpt
 
-        check_attackable(template.family)
+        check_attackable(template.family, metric_of(template).name)
         self.model, self.tokenizer, self.path = ckpt.load(checkpoint, template.family,
                                                           allow_pickle)
         dev = resolve_device(device)
@@ -56,6 +63,8 @@ class Scorer:
         self.head = HEADS.get(template.family)
         self.params = self.head.params(self.model.config, None, self.metric, None)
         self.columns = sorted(set(template.fields.values()) & set(template.dataset.column_names))
+        self.corpus = self.head.corpus(self.model, self.tokenizer, template, self.config,
+                                       self.params, self.metric)  # once per split
         self.model_calls = 0
         self._memo: dict[str, Outcome] = {}
 
@@ -63,6 +72,17 @@ class Scorer:
         from .checkpoint import fingerprint
 
         return fingerprint(self.path, cache_dir)
+
+    def score(self, outcomes: Sequence[Outcome], split=None) -> float:
+        """The head's score of ``outcomes`` of the rows of ``split`` (default: the template)."""
+        return self.head.outcome_score(outcomes, self.template if split is None else split,
+                                       self.metric)
+
+    def evaluate(self, split) -> float:
+        """``robustx evaluate``'s score of ``split`` (its own prediction, not outcomes)."""
+        preds, _ = self.head.predict(self.model, self.tokenizer, split, self.config,
+                                     self.params, self.metric)
+        return self.metric.score(preds, split)[0][self.metric.primary]
 
     def _key(self, row: dict[str, Any]) -> str:
         return json.dumps([row.get(c) for c in self.columns], ensure_ascii=False, default=str)
@@ -80,7 +100,7 @@ class Scorer:
                                             features=self.template.dataset.features)
             split = dataclasses.replace(self.template, dataset=ds)
             outs = self.head.outcomes(self.model, self.tokenizer, split, self.config,
-                                      self.params, self.metric)
+                                      self.params, self.metric, self.corpus)
             self.model_calls += len(todo)
             if len(self._memo) + len(todo) > MEMO_MAX:
                 self._memo.clear()

@@ -29,6 +29,9 @@ __all__ = ["Result", "attack", "attack_signature", "broken", "search"]
 SCHEMA = "robustx.attack/1"
 VERSION = 1  # of the search: bump when the same inputs can give another adversarial split
 CANDIDATES = 3  # candidate rewrites per word
+# beside the attack's own scores where the head judges an example against the whole split
+# (retrieval): ``robustx evaluate``'s score of the clean and of the adversarial split
+EVALUATE_SCORES = ("evaluate_clean_score", "evaluate_robust_score")
 
 
 def broken(clean, now) -> bool:
@@ -184,7 +187,7 @@ def attack(checkpoint: str | Path, task, *, out: str | Path, data: str | Path | 
         raise UsageError(f"{out} exists and is not a folder")
     if data is not None and sample:
         raise UsageError("--data and --sample exclude each other")
-    check_attackable(task.family)
+    check_attackable(task.family, task.metric)
     prof = load_profile(profile).at(severity)
     splits = by_language(load_splits(task, langs, data, sample=sample))
     if not splits:
@@ -225,7 +228,7 @@ def attack(checkpoint: str | Path, task, *, out: str | Path, data: str | Path | 
                 rows = list(s.dataset)
                 start = time.perf_counter()
                 clean = scorer(rows)
-                adv_rows, adv_preds, stat_rows = [], [], []
+                adv_rows, adv_outs, stat_rows = [], [], []
                 acc = {"n": len(rows), "attacked": 0, "success": 0,
                        "queries": 0, "changed_share": 0.0, "no_candidates": 0}
                 for index, (row, c) in enumerate(zip(rows, clean, strict=True)):
@@ -246,7 +249,7 @@ def attack(checkpoint: str | Path, task, *, out: str | Path, data: str | Path | 
                     choice = res.choice if res else {}
                     new = ex.build(choice)
                     adv_rows.append(new)
-                    adv_preds.append(res.outcome.pred if res else c.pred)
+                    adv_outs.append(res.outcome if res else c)
                     stat_rows.append(stats_row(index, ex.valid, ex.stats(choice, n_ops), new,
                                                row, plan))
                     if acc["attacked"]:
@@ -258,11 +261,13 @@ def attack(checkpoint: str | Path, task, *, out: str | Path, data: str | Path | 
                         advance(1)
                 acc["seconds"] = time.perf_counter() - start
                 acc["model_calls"] = scorer.model_calls
-                metric = scorer.metric  # the task's own metric, as evaluate scores the output
                 adv_split = dataclasses.replace(s, dataset=datasets.Dataset.from_list(
                     adv_rows, features=s.dataset.features))
-                acc["clean_score"] = metric.score([o.pred for o in clean], s)[0][metric.primary]
-                acc["robust_score"] = metric.score(adv_preds, adv_split)[0][metric.primary]
+                acc["clean_score"] = scorer.score(clean)
+                acc["robust_score"] = scorer.score(adv_outs, adv_split)
+                if scorer.corpus is not None:  # outcomes judged against the whole split
+                    acc["evaluate_clean_score"] = scorer.evaluate(s)
+                    acc["evaluate_robust_score"] = scorer.evaluate(adv_split)
                 writer = open_writer(tmp / out_relpath(s), s.fmt, s.dataset.features, s.layout)
                 cols = s.dataset.column_names
                 writer.write({c: [r[c] for r in adv_rows] for c in cols})
@@ -315,6 +320,7 @@ def _lang_result(acc: Mapping[str, Any]) -> dict[str, Any]:
         "n": n,
         "clean_score": round(acc["clean_score"], 4),
         "robust_score": round(acc["robust_score"], 4),
+        **{k: round(acc[k], 4) for k in EVALUATE_SCORES if k in acc},
         "attacked": attacked,
         "succeeded": success,
         "success_rate": round(100 * success / attacked, 4) if attacked else 0.0,
@@ -336,6 +342,8 @@ def _average(results: Mapping[str, Mapping[str, Any]]) -> dict[str, float]:
     won = [r for r in rows if r["succeeded"]]
     return {"clean_score": _mean([r["clean_score"] for r in rows]),
             "robust_score": _mean([r["robust_score"] for r in rows]),
+            **{k: _mean([r[k] for r in rows]) for k in EVALUATE_SCORES
+               if rows and all(k in r for r in rows)},
             "success_rate": _mean([r["success_rate"] for r in hit]),
             "mean_share_words_changed": _mean([r["mean_share_words_changed"] for r in won]),
             "mean_queries": _mean([r["mean_queries"] for r in hit])}

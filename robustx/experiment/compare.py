@@ -138,7 +138,7 @@ def compare(ckpt_a: str | Path, ckpt_b: str | Path, task: Task | str,
     if attack:
         from ..eval.probe import check_attackable
 
-        check_attackable(task.family)
+        check_attackable(task.family, task.metric)
         if not 0 < budget <= 1:
             raise UsageError(f"--budget is a share of words, in (0, 1]; got {budget}")
         if max_queries < 1 or beam < 1:

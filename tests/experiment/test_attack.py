@@ -258,7 +258,6 @@ def test_batched_and_one_at_a_time_queries_agree(demo):
     (["--budget", "1.5"], "--budget"),
     (["--max-queries", "0"], "--max-queries"),
     (["--profile", "nosuch"], "nosuch"),
-    (["--task", "tatoeba"], "does not support retrieval"),
 ])
 def test_bad_input_exits_2(demo, tmp_path, capsys, extra, needle):
     argv = ["attack", str(demo / "standard"), "--task", "xnli", "--data", str(demo / "test"),

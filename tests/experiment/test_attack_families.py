@@ -42,6 +42,7 @@ def test_family_output_keeps_structure_and_scores_back(checkpoints, tmp_path, ta
     r = doc["results"][lang]
     assert r["robust_score"] <= r["clean_score"]
     assert r["succeeded"] <= r["attacked"] <= r["n"]
+    assert "evaluate_robust_score" not in r  # per-example heads: robust_score is evaluate's
     scores = api.evaluate(ckpt, task, data=out, device="cpu",
                           cache_dir=tmp_path / "cache")
     assert scores["results"][lang]["score"] == pytest.approx(r["robust_score"])

@@ -105,10 +105,26 @@ class Head:
         and warnings."""
         raise NotImplementedError
 
-    def outcomes(self, model, tokenizer, split, config, params: dict[str, Any], metric
-                 ) -> list[Outcome]:
-        """One :class:`Outcome` per row of a labelled ``split`` (see ``attackable``)."""
+    def can_attack(self, metric) -> bool:
+        """Whether :meth:`outcomes` can score rows of a split scored by ``metric``."""
+        return self.attackable
+
+    def corpus(self, model, tokenizer, split, config, params: dict[str, Any], metric) -> Any:
+        """What the outcomes of rows like ``split``'s are judged against, prepared once per
+        split (retrieval: the target side, which an attack never changes); None when every
+        row stands alone."""
+        return None
+
+    def outcomes(self, model, tokenizer, split, config, params: dict[str, Any], metric,
+                 corpus: Any = None) -> list[Outcome]:
+        """One :class:`Outcome` per row of a labelled ``split`` (see ``attackable``);
+        ``corpus``: what :meth:`corpus` prepared from the whole split."""
         raise NotImplementedError
+
+    def outcome_score(self, outcomes: Sequence[Outcome], split, metric) -> float:
+        """The score of ``outcomes`` of ``split``'s rows: the task's metric of their
+        predictions, as ``robustx evaluate`` scores the split."""
+        return metric.score([o.pred for o in outcomes], split)[0][metric.primary]
 
     def train_config(self, labels: Sequence[str]) -> dict[str, Any]:
         """Config overrides of a model trained for this head: one output per label."""

@@ -75,7 +75,7 @@ def outcomes(model, tokenizer, split, config: engine.EngineConfig) -> list[Outco
 class ClassifyHead(Head):
     attackable = True
 
-    def outcomes(self, model, tokenizer, split, config, params, metric):
+    def outcomes(self, model, tokenizer, split, config, params, metric, corpus=None):
         return outcomes(model, tokenizer, split, config)
 
     def check(self, split, metric):

@@ -193,7 +193,7 @@ def answer_tokens(offsets, start: int, end: int) -> tuple[int, int]:
 class QAHead(Head):
     attackable = True
 
-    def outcomes(self, model, tokenizer, split, config, params, metric):
+    def outcomes(self, model, tokenizer, split, config, params, metric, corpus=None):
         """Per question: the F1 of the predicted answer (its support, 0..1; right while above
         0) and the answer."""
         preds, _ = predict(model, tokenizer, split, config, QAParams(**params))

@@ -277,10 +277,41 @@ def mine(p: Pools, embed_texts: Callable[[list[str]], Any], k: int = 4) -> list[
 
 
 class RetrievalHead(Head):
-    """The encoder alone; the metric's ``retrieval_mode`` says what to retrieve."""
+    """The encoder alone; the metric's ``retrieval_mode`` says what to retrieve.
+
+    An attack rewrites sources and ranks the split's fixed targets for each: the direction in
+    which one source's rewrite cannot change another row's result (for BUCC's margin, with the
+    targets' neighbourhoods taken from the clean sources).
+    """
 
     trained = False
     layered = True
+    attackable = True
+
+    def can_attack(self, metric):
+        return metric.retrieval_mode in DEFAULTS
+
+    def corpus(self, model, tokenizer, split, config, params, metric):
+        from .retrieval_attack import targets
+
+        margin = params["margin_k"] if metric.retrieval_mode == "candidates" else None
+        return targets(model, tokenizer, split, config, params["layer"], params["pooling"],
+                       margin)
+
+    def outcomes(self, model, tokenizer, split, config, params, metric, corpus=None):
+        from .retrieval_attack import source_outcomes
+
+        if corpus is None:
+            corpus = self.corpus(model, tokenizer, split, config, params, metric)
+        return source_outcomes(model, tokenizer, split, config, params["layer"],
+                               params["pooling"], corpus)
+
+    def outcome_score(self, outcomes, split, metric):
+        """Source-to-target top-1 accuracy (percent) over the gold pairs (rows with both
+        sides), the attack's own direction."""
+        pairs = [o for o, p in zip(outcomes, pools(split).rows, strict=True)
+                 if None not in p]
+        return 100 * sum(bool(o.right) for o in pairs) / len(pairs) if pairs else 0.0
 
     def params(self, model_config, layer, metric=None, pool=None):
         mode = getattr(metric, "retrieval_mode", None) or "nearest"

@@ -119,7 +119,7 @@ def outcomes(model, tokenizer, split, config: engine.EngineConfig, metric) -> li
 class TaggingHead(Head):
     attackable = True
 
-    def outcomes(self, model, tokenizer, split, config, params, metric):
+    def outcomes(self, model, tokenizer, split, config, params, metric, corpus=None):
         return outcomes(model, tokenizer, split, config, metric)
 
     def check(self, split, metric):
