@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..errors import UsageError
+
 
 def umask() -> int:
     """The process umask (reading it means setting it, so it is set straight back)."""
@@ -80,8 +82,9 @@ def remove_stale_tmp_dirs(out: Path) -> list[Path]:
     return removed
 
 
-class OutputExists(FileExistsError):
-    """The output appeared while this run was building it (another run, same ``--out``)."""
+class OutputExists(FileExistsError, UsageError):
+    """The output appeared while this run was building it (another run, same ``--out``): a
+    usage error (exit 2) that says nothing was replaced."""
 
 
 def commit_dir(tmp: Path, out: Path, force: bool) -> None:
@@ -104,7 +107,8 @@ def commit_dir(tmp: Path, out: Path, force: bool) -> None:
         if old is not None:
             os.rename(old, out)
         if out.exists():
-            raise OutputExists(f"{out} appeared while this run was writing it") from exc
+            raise OutputExists(f"{out} appeared while this run was writing it; nothing was "
+                               "replaced (pass --force to replace it)") from exc
         raise
     if old is not None:
         if old.is_dir() and not old.is_symlink():

@@ -152,7 +152,7 @@ def attack(checkpoint: str | Path, task, *, out: str | Path, data: str | Path | 
     the ``attack.json`` document (also written there, beside ``manifest.json``)."""
     import datasets
 
-    from ..core.files import OutputExists, commit_dir, make_tmp_dir
+    from ..core.files import commit_dir, make_tmp_dir
     from ..core.progress import bar
     from ..eval import checkpoint as ckpt
     from ..eval.cache import cache_root
@@ -301,11 +301,7 @@ def attack(checkpoint: str | Path, task, *, out: str | Path, data: str | Path | 
 
         (tmp / "attack.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n",
                                          encoding="utf-8")
-        try:
-            commit_dir(tmp, out, force)
-        except OutputExists as exc:
-            raise UsageError(f"{exc}; nothing was replaced (pass --force to replace it)"
-                             ) from None
+        commit_dir(tmp, out, force)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..core.files import OutputExists, commit_dir, make_tmp_dir
+from ..core.files import commit_dir, make_tmp_dir
 from ..core.progress import bar
 from ..errors import InputError, UsageError
 from ..tasks.discovery import LANG_COLUMNS
@@ -277,11 +277,7 @@ def run_corruption(splits: Sequence[Split], profile: Profile, seed: int, out: Pa
         manifest = mf.build(sig, profile, seed, data_hash, files, per_lang, disabled,
                             skipped_langs, command, passthrough)
         mf.write(tmp / "manifest.json", manifest)
-        try:
-            commit_dir(tmp, out, force)
-        except OutputExists as exc:
-            raise UsageError(f"{exc}; nothing was replaced (pass --force to replace it)"
-                             ) from None
+        commit_dir(tmp, out, force)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
