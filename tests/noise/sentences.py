@@ -47,3 +47,16 @@ MARKED = {
     "fa": "فردا به تهران می‌روم و دوستانم را می‌بینم.",
     "vi": "Ngày mai tôi sẽ đến Hà Nội để gặp những người bạn cũ.",
 }
+
+# Everyday sentences full of function words (negation, copula, articles, pronouns, "one"), the
+# words bilinguals do not switch: the test of code-switching's share of function words.
+CHATTY = {
+    "de": "Das ist nicht mein Buch, aber ich habe es gestern in der Stadt gekauft und es wird "
+          "nie enden.",
+    "ru": "Я не знаю, где он живёт, но мы встретимся завтра в городе у большого моста.",
+    "hi": "मैं नहीं जानता कि वह कहाँ रहता है, लेकिन कल हम शहर में एक बड़े पुल के पास मिलेंगे।",
+    "tr": "Bu bir kitap değil, ama dün şehirde bir arkadaşım için yeni bir kalem aldım ve çok "
+          "mutlu oldum.",
+    "vi": "Em vẫn muốn ở bên anh, nhưng hôm nay em phải đi làm ở thành phố và nói tiếng Anh.",
+    "el": "Δεν ξέρω πού μένει, αλλά αύριο θα συναντηθούμε στην πόλη και θα φάμε μαζί ψωμί.",
+}

@@ -46,3 +46,22 @@ def test_no_broken_cluster_and_no_foreign_typo_character(name):
                     bad = [c for c in realism.changed_chars(old, new) if realism.outside(c, lang)]
                     assert not bad, (lang, old, new, bad)
     assert changed > 100  # the check saw real noise
+
+
+@pytest.mark.parametrize("lang", ["de", "ru", "hi", "tr", "vi", "el"])
+def test_code_switching_swaps_content_words(lang):
+    """At most a third of the words code-switching swaps are function words (it was nicht -> not,
+    bir -> one, em -> sibling), judged by realism.Switches on everyday sentences full of them."""
+    from .sentences import CHATTY
+
+    prof = load_profile("codeswitch").at(5)
+    switches = realism.Switches(prof)
+    tally = realism.Tally()
+    for text in (CHATTY[lang], SENTENCES[lang], MARKED.get(lang, "")):
+        for seed in range(30):
+            out, *_ = corrupt_example({"sentence1": text, "sentence2": "", "label": 0},
+                                      Plan(prof, seed, "pair", PAIR, lang))
+            for old, new in realism.word_pairs(text, out["sentence1"], lang):
+                realism.measure_pair(tally, old, new, lang, switches)
+    assert tally.switched >= 20  # real switching to judge
+    assert tally.function <= tally.switched / 3, (tally.function, tally.switched)
