@@ -232,7 +232,8 @@ def _apply(step: ActiveStep, word: str, lang: str, rngs: dict[int, Rng], base: i
     if out is None:
         stats.unavailable[step.index] += 1
         return word
-    if not out or (out.split() != [out] if word.split() == [word] else
+    # ``\s`` and ``str.split`` agree on whitespace (both Py_UNICODE_ISSPACE)
+    if not out or ((_has_space(out) is not None) if _has_space(word) is None else
                    _spacing(out) != _spacing(word)) or breaks(word, out, lang) or (
             numbers and not step.op.digits and has_digit(out)):
         stats.rejected += 1  # one unit must stay one unit, spelled as its script allows
@@ -241,6 +242,7 @@ def _apply(step: ActiveStep, word: str, lang: str, rngs: dict[int, Rng], base: i
 
 
 _WHITESPACE = re.compile(r"\s+")
+_has_space = _WHITESPACE.search
 
 
 def _spacing(text: str) -> tuple:
@@ -257,13 +259,13 @@ def _corrupt_words(units: Sequence[str], lang: str, sched: Schedule, pick: Rng, 
     new: list[str] | None = None
     rngs: dict[int, Rng] = {}
     subsets, cum, protect = sched.subsets, sched.cum, sched.protect
-    numbers = "numbers" in protect
+    numbers, after_number = "numbers" in protect, "units" in protect
     for idx in pick.picks(len(units), sched.p_any):
         chosen = subsets[bisect.bisect_right(cum, pick.random())]
-        if protect and protected(units, idx, idx, protect):
-            stats.protected += 1
-            continue
         unit = units[idx]
+        if protect and (has_digit(unit) or (after_number and idx and has_digit(units[idx - 1]))):
+            stats.protected += 1  # :func:`.protect.protected` of one unit, inlined
+            continue
         pre, word, post = ("", unit, "") if unit[:1].isalnum() and unit[-1:].isalnum() \
             else split_core(unit)
         if not word:

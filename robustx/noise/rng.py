@@ -63,6 +63,8 @@ class Rng:
 
     def integers(self, low: int, high: int | None = None, size: int | None = None) -> Any:
         """Uniform ints in [low, high) (or [0, low)), like ``Generator.integers``."""
+        if high is None and size is None and low.__class__ is int and low > 0:
+            return ((self._buf or self._refill()).pop() * low) >> 64  # ops' usual call
         if high is None:
             low, high = 0, low
         span = int(high) - int(low)

@@ -27,6 +27,7 @@ brings one in.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 INDIC = ("DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "ORIYA", "TAMIL", "TELUGU", "KANNADA",
@@ -102,9 +103,16 @@ _AFTER = {
 }
 
 
+# Every character whose class a rule constrains lies in these ranges (Hebrew to Lao, Devanagari
+# Extended's spacing candrabindu and the Hebrew point varika; ``tests/noise/test_wellformed.py``
+# scans all of Unicode), so a word without one breaks no rule, found at C speed.
+_RULED = re.compile("[\u0591-\u0eff\ua8f2-\ua8ff\ufb1e]").search
+_HAS_ZW = re.compile("[\u200c\u200d]").search
+
+
 def malformed(word: str) -> bool:
     """Whether ``word`` breaks one of its script's rules (see the module docstring)."""
-    if word.isascii():
+    if word.isascii() or _RULED(word) is None:
         return False
     prev, prev_cls, marks = "", "", ""  # the letter's marks so far (Arabic, Thai)
     for ch in word:
@@ -135,8 +143,7 @@ def breaks(word: str, out: str, lang: str) -> bool:
     bad = foreign(lang)
     if bad and any(ch in bad and ch not in word for ch in out):
         return True
-    if any(ch in ZW for ch in out) and not any(ch in ZW for ch in word) and any(
-            _joins(ch) for ch in word):
+    if _HAS_ZW(out) is not None and _HAS_ZW(word) is None and any(_joins(ch) for ch in word):
         return True  # a zero-width (non-)joiner visibly cuts an Arabic or Indic word
     return malformed(out) and not malformed(word)
 

@@ -5,6 +5,8 @@ script and every shipped profile at severity 5, plus the cases the issue found."
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -94,3 +96,16 @@ def test_real_sentences_stay_well_formed_under_every_profile(lang, profile):
     for seed in range(40):
         out = noisy(REAL[lang], lang, profile, seed)
         assert not [w for w in out.split() if malformed(w)], out
+
+
+def test_every_ruled_character_is_in_the_fast_precheck():
+    """``malformed`` skips words with no character in ``_RULED``'s ranges: every character
+    whose class a rule constrains must lie there, in this Python's Unicode."""
+    from robustx.noise.wellformed import _AFTER, _RULED, INDIC, _cls
+
+    scripts = {*INDIC, "THAI", "LAO", "ARABIC", "HEBREW"}
+    ruled = [cp for cp in range(0x110000)
+             if unicodedata.name(chr(cp), " ").split(" ", 1)[0] in scripts
+             and _cls.__wrapped__(chr(cp)) in _AFTER]
+    assert len(ruled) > 250  # marks of Hebrew, Arabic, ten Indic scripts, Thai and Lao
+    assert [hex(cp) for cp in ruled if _RULED(chr(cp)) is None] == []
