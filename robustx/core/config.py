@@ -35,7 +35,7 @@ class ConfigSyntaxError(ValueError):
 
 
 def _unique_mapping(loader: Any, node: Any, deep: bool = False) -> dict:
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
     seen = set()
     for key_node, _ in node.value:

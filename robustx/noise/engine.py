@@ -12,7 +12,6 @@ each other per word; the Plan resolves the structure functions defined here.
 from __future__ import annotations
 
 import bisect
-import functools
 import hashlib
 import itertools
 import json
@@ -25,6 +24,12 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rapidfuzz.distance.Levenshtein import distance as levenshtein
+
+try:  # read by mypyc only (see robustx.core.accel); a no-op in pure Python
+    from mypy_extensions import mypyc_attr
+except ModuleNotFoundError:  # pragma: no cover - mypy not installed
+    def mypyc_attr(*_: Any, **__: Any) -> Callable[[type], type]:  # type: ignore[misc]
+        return lambda cls: cls
 
 from ..errors import Unavailable
 from ..registry import Registry
@@ -50,6 +55,7 @@ from .wellformed import breaks
 
 MAX_SPAN = 12
 
+@mypyc_attr(native_class=False)  # its cached properties need a __dict__
 @dataclass(frozen=True)
 class Plan:
     """Everything a worker needs to corrupt examples of one split (picklable)."""
@@ -66,21 +72,22 @@ class Plan:
     side_langs: tuple[tuple[str, str], ...] = ()  # (role, language) of sides in another language
     _schedules: dict[str, Schedule] = field(default_factory=dict, compare=False, repr=False)
 
-    @functools.cached_property
-    def roles(self) -> tuple[str, ...]:
-        roles = FAMILIES.get(self.family).sides[self.profile.sides]
-        return tuple(r for r in roles if r in self.fields)
+    # Resolved once from the fields above (in __post_init__, not cached properties: the
+    # compiled engine would call a cached property's function on every access).
+    roles: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    sides: tuple[tuple[str, str, str | None], ...] = field(init=False, compare=False, repr=False)
+    corrupt: Structure = field(init=False, compare=False, repr=False)
 
-    @functools.cached_property
-    def sides(self) -> tuple[tuple[str, str, str | None], ...]:
-        """(role, column, fixed language or None) of each side the noise rewrites."""
+    def __post_init__(self) -> None:
         fam, other = FAMILIES.get(self.family), dict(self.side_langs)
-        return tuple((r, self.fields[r], other.get(r) or fam.role(r).lang) for r in self.roles)
-
-    @functools.cached_property
-    def corrupt(self) -> Structure:
-        """The function that corrupts one example of this family (see :data:`STRUCTURES`)."""
-        return STRUCTURES.get(FAMILIES.get(self.family).structure)
+        roles = tuple(r for r in fam.sides[self.profile.sides] if r in self.fields)
+        # roles: the sides the noise rewrites; sides: (role, column, fixed language or None)
+        # of each; corrupt: the function that corrupts one example of this family
+        # (see :data:`STRUCTURES`)
+        object.__setattr__(self, "roles", roles)
+        object.__setattr__(self, "sides", tuple(
+            (r, self.fields[r], other.get(r) or fam.role(r).lang) for r in roles))
+        object.__setattr__(self, "corrupt", STRUCTURES.get(fam.structure))
 
     def lang_of(self, role: str, lang: str) -> str:
         """The language side ``role`` is written in: fixed by the family (retrieval's English
@@ -105,7 +112,7 @@ class Plan:
 
 
 class ActiveStep(NamedTuple):
-    index: int
+    index: int  # type: ignore[assignment]  # the step's place in the profile
     op: Op
     rate: float
     kwargs: dict[str, Any]
@@ -169,7 +176,7 @@ class Stats:
 _ROW_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
 # The same encoding without JSONEncoder.encode building a C encoder per call (a third of the
 # cost of keying an example); rows are never circular.
-_C_ENCODER = json.encoder.c_make_encoder and json.encoder.c_make_encoder(
+_C_ENCODER = json.encoder.c_make_encoder and json.encoder.c_make_encoder(  # type: ignore
     None, str, json.encoder.encode_basestring, None, ": ", ", ", True, False, True)
 
 
@@ -329,6 +336,7 @@ def _corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: s
         joinable = bare_spaceless(units)
         for k, c in cores.items():  # rewritten units: their current core decides
             joinable[k] = bool(c) and is_spaceless_unit(c, lang)
+        assert adjacent is not None  # grouping: only with adjacency
         return _groups(cur, joinable, adjacent, pred)
 
     protect = sched.protect
@@ -354,18 +362,19 @@ def _corrupt_units(units: Sequence[str], lang: str, plan: Plan, key: str, fld: s
 
     if sched.cum and sched.pred is not None:
         # Joint draw over the runs of the one predicate every step shares (Thai typos).
-        groups = groups_for(sched.pred)
-        for idx in pick.picks(len(groups), sched.p_any):
+        runs = groups_for(sched.pred)
+        for idx in pick.picks(len(runs), sched.p_any):
             chosen = sched.subsets[bisect.bisect_right(sched.cum, pick.random())]
-            word = word_of(groups[idx])
+            word = word_of(runs[idx])
             if word:
-                rewrite(groups[idx], word, chosen)
+                rewrite(runs[idx], word, chosen)
     else:  # step by step: characters of spaceless scripts may be grouped differently per op
         # Groups per predicate, kept while only that predicate's op rewrites words: a rewritten
         # run stays one word for the next op.
         grouped: dict[Callable[[str], bool], list[range]] = {}
         for step in sched.steps:
-            groups = pred = None
+            groups: list[range] | None = None
+            pred: Callable[[str], bool] | None = None
             if grouping and step.op.span is not None:
                 pred = _span_predicate(step.op.name, lang, step.params)
                 if pred is not None:

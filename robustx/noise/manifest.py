@@ -77,7 +77,10 @@ def _profile_doc(profile: Profile) -> dict[str, Any]:
 def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {"robustx": __version__, "python": sys.version.split()[0]}
+    from ..core import accel
+
+    out = {"robustx": __version__, "python": sys.version.split()[0],
+           "engine": "compiled (mypyc)" if accel.ACTIVE else "python"}
     for pkg in ("numpy", "datasets", "pyarrow", "sacrebleu"):
         try:
             out[pkg] = version(pkg)

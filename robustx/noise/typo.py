@@ -23,7 +23,7 @@ import bisect
 import itertools
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
@@ -177,7 +177,8 @@ def compose(keys: list[str]) -> str:
                 lead = k
         elif k in KEY_VOWELS:
             if tail:
-                first, last = PAIRS.get(tail, ("", tail))
+                pair = PAIRS.get(tail)  # a double tail: its two keystrokes
+                first, last = (pair[0], pair[1]) if pair else ("", tail)
                 tail = first
                 flush()
                 lead = last
@@ -241,7 +242,7 @@ _letter_run.max_len = _letter_run.max_chars = 4  # type: ignore[attr-defined]  #
 def _split_letter_runs(text: str) -> list[str]:
     """``pieces`` of a text with the runs ``_letter_run`` accepts as its units, by one regex:
     what the engine's greedy grouping would build (tests check the two agree)."""
-    return letter_runs(_letter_run.max_chars).split(text)
+    return letter_runs(_letter_run.max_chars).split(text)  # type: ignore[attr-defined]
 
 
 _letter_run.split = _split_letter_runs  # type: ignore[attr-defined]
@@ -391,10 +392,15 @@ CASELESS_SCRIPTS = {"GEORGIAN"}  # Mtavruli capitals exist but ordinary text nev
 DOTTED_I_LANGS = {"tr", "az"}
 
 
+# Called as a plain function so that the compiled engine (robustx.core.accel) runs CPython's
+# own str.lower, whose final sigma (ΟΔΟΣ -> οδος) mypyc's per-character lowering lacks.
+_str_lower: Callable[[str], str] = str.lower
+
+
 def _lower(text: str, lang: str) -> str:
     if lang in DOTTED_I_LANGS:
         text = text.replace("I", "ı").replace("İ", "i")
-    return text.lower()
+    return _str_lower(text)
 
 
 def _title(ch: str, lang: str) -> str:

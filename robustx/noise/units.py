@@ -67,15 +67,17 @@ def _attach_pattern(joiners: bool = True) -> str:
     Marks of the BMP form one class, which the regex engine turns into a bitmap; the few
     supplementary ones sit behind a cheap look-ahead so ordinary characters never scan them.
     """
-    bmp, supp, start, prev = [], [], None, None
+    bmp: list[str] = []
+    supp: list[str] = []
+    start, prev = -1, -1
     for cp in itertools.chain(range(0x20000), range(0xE0000, 0xE1000), [-1]):
         if cp >= 0 and unicodedata.category(chr(cp))[0] == "M":
-            if start is None:
+            if start < 0:
                 start = cp
             prev = cp
-        elif start is not None:
+        elif start >= 0:
             (bmp if prev < 0x10000 else supp).append(f"\\U{start:08x}-\\U{prev:08x}")
-            start = None
+            start = -1
     bmp += [f"\\U{ord(c):08x}" for c in _ATTACH if joiners or c not in "\u200c\u200d"]
     return f"[{''.join(bmp)}]|(?=[\\U00010000-\\U0010ffff])[{''.join(supp)}]"
 

@@ -35,7 +35,9 @@ def _iso() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """(639-1 codes, 639-3 codes, lower-case English names) -> robustx code, from pycountry."""
     import pycountry
 
-    two, three, names = {}, {}, {}
+    two: dict[str, str] = {}
+    three: dict[str, str] = {}
+    names: dict[str, str] = {}
     for lang in pycountry.languages:
         code = getattr(lang, "alpha_2", None) or lang.alpha_3
         if hasattr(lang, "alpha_2"):
@@ -67,7 +69,7 @@ def in_name(part: str, known: frozenset[str] | set[str], *, any_iso: bool = True
     are ISO 639-3 codes too, and file names are full of such words.
     """
     words = WORD.findall(part.lower())
-    hits = [c for w in words if (c := _FAST.get(w)) in known]
+    hits = [c for w in words if (c := _FAST.get(w)) is not None and c in known]
     pairs = [w for w in words if len(w) == 2]
     if hits or not any_iso or not pairs:  # ISO's tables take about 0.3 s to load
         return hits
