@@ -29,7 +29,7 @@ def manifest(m: dict[str, Any], out: Path) -> None:
     from rich.table import Table
 
     t = Table(title=escape(f"robustx corrupt -> {out}"))
-    for col in ("lang", "examples", "changed", "words changed", "CER", "chrF", "invalid",
+    for col in ("lang", "examples", "examples changed", "words changed", "CER", "chrF", "invalid",
                 "unavailable"):
         t.add_column(col, justify="left" if col == "lang" else "right")
     for lang, s in m["intensity"].items():

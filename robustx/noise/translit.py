@@ -555,10 +555,12 @@ def _thai_syllables(text: str) -> tuple[list[str], bool, bool]:
             continue
         onset = s[i]
         i += 1
-        # ห/อ leading a sonorant is silent (หนึ่ง -> nueng, อย่า -> ya), unless the tone mark is
-        # its own: then it is the onset and the sonorant the final (แห่ง -> haeng)
-        if onset in "หอ" and cons(i) and s[i] in TH_SONORANT and (vowel_next(i + 1) or lead) \
-                and i - 1 not in toned:
+        # ห/อ leading a sonorant is silent (หนึ่ง -> nueng, อย่า -> ya, หน่อย -> noi: the vowel
+        # -อ- counts), unless the tone mark is its own: then it is the onset and the sonorant
+        # the final (แห่ง -> haeng)
+        if onset in "หอ" and cons(i) and s[i] in TH_SONORANT and (
+                vowel_next(i + 1) or lead or (s[i + 1:i + 2] == ["อ"] and not (
+                    i + 2 < n and s[i + 2] in TH_FOLLOW))) and i - 1 not in toned:
             onset, i = s[i], i + 1
         init = TH_INIT[onset].strip("-")
         if onset in TH_CLUSTER_1 and cons(i) and s[i] in TH_CLUSTER_2 and i + 1 < n and (

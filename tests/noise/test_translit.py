@@ -126,6 +126,10 @@ def test_span_predicates():
     ("มาช้า", "macha"),     # a consonant under a tone mark opens a syllable, never closes one
     ("ตัว", "tua"),
     ("ขวด", "khuat"),
+    ("หน่อย", "noi"),       # ห leads a sonorant before the vowel -อ- (it was "hanoi")
+    ("หนอง", "nong"),
+    ("หลอก", "lok"),
+    ("อย่า", "ya"),         # อ leading ย stays silent too
 ])
 def test_thai_syllable_shapes(word, want):
     assert rom(word, "th") == want
