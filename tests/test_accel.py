@@ -67,6 +67,16 @@ def test_building_without_mypyc_is_one_clear_line(tmp_path, monkeypatch, capsys)
     assert err == 'robustx: error: the compiled engine needs mypyc: pip install "robustx[accel]"'
 
 
+def test_an_unwritable_cache_is_one_clear_line(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("mypy.version")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("ROBUSTX_ACCEL_DIR", str(blocker / "accel"))  # below a file
+    assert accel.main(["build"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("robustx: error: ") and "file" in err[0]
+
+
 @pytest.mark.skipif(not CAN_BUILD, reason="needs mypyc (pip install robustx[accel]) and a C "
                                           "compiler; CI has both")
 def test_the_compiled_engine_writes_the_same_bytes(tmp_path):

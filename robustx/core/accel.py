@@ -33,7 +33,7 @@ ACTIVE: str | None = None  # the folder in use in this process, if any
 def cache_root() -> Path:
     env = os.environ.get("ROBUSTX_ACCEL_DIR")
     if env:
-        return Path(env)
+        return Path(env).expanduser().resolve()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "robustx" / "accel"
 
@@ -57,8 +57,8 @@ def activate(noise_path: list[str]) -> str | None:
     """Put the compiled modules first on ``robustx.noise``'s ``__path__`` when a complete build
     of exactly these sources exists and ``ROBUSTX_ACCEL`` is not 0; returns its folder."""
     global ACTIVE
-    if os.environ.get("ROBUSTX_ACCEL", "1") == "0":
-        return None
+    if os.environ.get("ROBUSTX_ACCEL", "1") == "0" or not cache_root().is_dir():
+        return None  # nothing built: no need to hash the sources
     try:
         folder = built_dir()
     except OSError:  # sources unreadable (a zipped install): pure Python
@@ -85,6 +85,7 @@ def build(verbose: bool = False) -> Path:
     target = built_dir()
     if (target / READY).is_file():
         return target
+    target.parent.mkdir(parents=True, exist_ok=True)  # an unwritable cache fails before mypyc
     with tempfile.TemporaryDirectory(prefix="robustx-accel-") as tmp:
         work = Path(tmp)
         shutil.copytree(PKG, work / "robustx", ignore=shutil.ignore_patterns(
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"removed {cache_root()}")
         else:
             print(status())
-    except UsageError as exc:
+    except (UsageError, OSError) as exc:  # OSError: a cache folder that cannot be written
         print(f"robustx: error: {exc}", file=sys.stderr)
         return 2
     return 0
