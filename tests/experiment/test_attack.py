@@ -154,22 +154,11 @@ def _scorer_and_rows(demo, lang="en"):
 def test_attack_beats_random_noise_of_the_same_profile_and_share(demo, attacked):
     """Random rewrites from the same menus, as many words as the attack may change, flip far
     fewer predictions than the search does."""
-    from robustx.noise.candidates import attackable
+    from tests.experiment.baseline import random_rewrites
 
     _, doc = attacked
     scorer, plan, rows = _scorer_and_rows(demo)
-    clean = scorer(rows)
-    rng, noisy, before = random.Random(0), [], []
-    for row, c in zip(rows, clean, strict=True):
-        ex = attackable(row, plan, 3)
-        if not c.right or not ex.slots:
-            continue
-        k = min(len(ex.slots), max_changes(ex.words, 0.15))
-        for _ in range(5):
-            picked = rng.sample(range(len(ex.slots)), k)
-            noisy.append(ex.build({s: rng.randrange(len(ex.slots[s].candidates))
-                                   for s in picked}))
-            before.append(c)
+    noisy, before = random_rewrites(rows, scorer(rows), plan, random.Random(0))
     flips = sum(broken(c, o) for c, o in zip(before, scorer(noisy), strict=True))
     random_rate = 100 * flips / len(noisy)
     print(f"attack success {doc['results']['en']['success_rate']:.1f}% vs random flips "

@@ -84,10 +84,10 @@ def test_scores_are_source_to_target_top1_and_evaluate_scores_the_output(
 
 def test_attack_beats_random_rewrites_of_the_same_menus_and_budget(attacked, tiny_checkpoints):
     from robustx.eval.probe import Scorer
-    from robustx.noise.candidates import attackable
     from robustx.noise.pipeline import coverage, make_plan
     from robustx.noise.profiles import load_profile
     from robustx.tasks.sources import load_splits
+    from tests.experiment.baseline import random_rewrites
 
     _, doc = attacked
     prof = load_profile("typo").at(None)
@@ -97,17 +97,7 @@ def test_attack_beats_random_rewrites_of_the_same_menus_and_budget(attacked, tin
         plan = make_plan(split, prof, 12345, disabled, frozenset(passthrough))
         scorer = Scorer(tiny_checkpoints["retrieval"], split, device="cpu")
         rows = list(split.dataset)
-        rng, noisy, before = random.Random(0), [], []
-        for row, c in zip(rows, scorer(rows), strict=True):
-            ex = attackable(row, plan, 3)
-            if not c.right or not ex.slots:
-                continue
-            k = min(len(ex.slots), max_changes(ex.words, 0.15))
-            for _ in range(5):
-                picked = rng.sample(range(len(ex.slots)), k)
-                noisy.append(ex.build({s: rng.randrange(len(ex.slots[s].candidates))
-                                       for s in picked}))
-                before.append(c)
+        noisy, before = random_rewrites(rows, scorer(rows), plan, random.Random(0))
         if noisy:
             flips += sum(broken(c, o) for c, o in zip(before, scorer(noisy), strict=True))
             draws += len(noisy)
